@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * scx_reflex - a sched_ext scheduler for games, loaded and pinned with
+ * bpftool and attached from the pins (see Documentation/workflow.rst).
+ *
+ * Policy: weighted virtual-time fairness.  A waking task goes straight to
+ * an idle CPU when there is one (its previous CPU first); otherwise it
+ * joins one shared queue ordered by virtual time, from which every CPU
+ * takes the most deserving task it may run.  A task's vtime advances by its
+ * run time scaled by 100/weight; a sleeper rejoins at most slice_lag_ns
+ * behind the current vtime, so it runs soon but cannot starve anyone.
+ * Because every queued task is reachable from the one vtime-ordered queue
+ * and vtime only grows, each runnable task runs within a bounded time and
+ * the sched_ext watchdog (timeout_ms) has nothing to find.
+ *
+ * Nothing here depends on userspace after attach: settings live in
+ * maps/tunables, counters in maps/stats, and why the scheduler stopped in
+ * maps/exit_info, all readable with bpftool.
+ */
+#include "scx.bpf.h"
+#include <reflex/abi.h>
+#include <reflex/policy.h>
+#include "events.bpf.h"
+
+char _license[] SEC("license") = "GPL";
+
+/* The shared vtime-ordered queue (a user DSQ id: bit 63 clear). */
+#define REFLEX_DSQ_SHARED	0
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, u32);
+	__type(value, struct reflex_stats);
+} stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, u32);
+	__type(value, struct reflex_tunables);
+} tunables SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, u32);
+	__type(value, struct reflex_exit_info);
+} exit_info SEC(".maps");
+
+struct reflex_task_ctx {
+	u64 run_start;		/* scx_bpf_now() when the task last started */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct reflex_task_ctx);
+} task_ctx SEC(".maps");
+
+/*
+ * The vtime of the most recently started task: the system's "now" in
+ * virtual time.  Updated without atomics from ops.running on all CPUs; a
+ * lost update only makes one sleeper's head start a little larger.
+ */
+static u64 vtime_now;
+
+static const u32 zero;
+
+#define stat_add(field, n)						\
+do {									\
+	struct reflex_stats *__s = bpf_map_lookup_elem(&stats, &zero);	\
+									\
+	if (__s)							\
+		__s->field += (n);					\
+} while (0)
+#define stat_inc(field)	stat_add(field, 1)
+
+static u64 tunable_slice_ns(void)
+{
+	struct reflex_tunables *t = bpf_map_lookup_elem(&tunables, &zero);
+	int clamped = 0;
+	u64 v;
+
+	if (!t)
+		return REFLEX_SLICE_NS_DFL;
+	v = reflex_slice_ns(t, &clamped);
+	if (clamped)
+		stat_inc(tunable_clamped);
+	return v;
+}
+
+static u64 tunable_slice_lag_ns(void)
+{
+	struct reflex_tunables *t = bpf_map_lookup_elem(&tunables, &zero);
+	int clamped = 0;
+	u64 v;
+
+	if (!t)
+		return REFLEX_SLICE_LAG_NS_DFL;
+	v = reflex_slice_lag_ns(t, &clamped);
+	if (clamped)
+		stat_inc(tunable_clamped);
+	return v;
+}
+
+s32 REFLEX_OP(select_cpu, struct task_struct *p, s32 prev_cpu, u64 wake_flags)
+{
+	s32 cpu;
+
+	cpu = scx_bpf_select_cpu_and(p, prev_cpu, wake_flags, p->cpus_ptr, 0);
+	if (cpu < 0)
+		return prev_cpu;
+	/* The CPU is idle and now claimed: queue the task on it directly. */
+	scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL, tunable_slice_ns(), 0);
+	stat_inc(select_idle);
+	return cpu;
+}
+
+/* An idle CPU @p may run on, claimed for it; its last CPU first. */
+static s32 claim_idle_cpu(struct task_struct *p)
+{
+	s32 cpu = scx_bpf_task_cpu(p);
+
+	if (bpf_cpumask_test_cpu(cpu, p->cpus_ptr) &&
+	    scx_bpf_test_and_clear_cpu_idle(cpu))
+		return cpu;
+	return scx_bpf_pick_idle_cpu(p->cpus_ptr, 0);
+}
+
+void REFLEX_OP(enqueue, struct task_struct *p, u64 enq_flags)
+{
+	u64 slice = tunable_slice_ns();
+	u64 vtime;
+	s32 cpu;
+
+	stat_inc(enqueue);
+
+	/*
+	 * Enqueue also runs without a preceding select_cpu (queued wakeups,
+	 * tasks allowed on one CPU, requeues), so an idle CPU is looked for
+	 * here too.  Inserting into a remote CPU's local queue wakes it.
+	 */
+	cpu = claim_idle_cpu(p);
+	if (cpu >= 0) {
+		scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL_ON | cpu, slice, enq_flags);
+		stat_inc(enqueue_idle);
+		return;
+	}
+
+	vtime = reflex_vtime_floor(p->scx.dsq_vtime, vtime_now,
+				   tunable_slice_lag_ns());
+	scx_bpf_dsq_insert_vtime(p, REFLEX_DSQ_SHARED, slice, vtime, enq_flags);
+	stat_inc(enqueue_shared);
+}
+
+void REFLEX_OP(dispatch, s32 cpu, struct task_struct *prev)
+{
+	if (scx_bpf_dsq_move_to_local(REFLEX_DSQ_SHARED)) {
+		stat_inc(dispatch_shared);
+		return;
+	}
+	/*
+	 * Nothing queued.  If the previous task still wants the CPU it keeps
+	 * running, with our slice rather than the kernel's 20 ms default, so
+	 * that a task queued meanwhile waits at most one slice.
+	 */
+	if (prev && (prev->scx.flags & SCX_TASK_QUEUED)) {
+		scx_bpf_task_set_slice(prev, tunable_slice_ns());
+		stat_inc(dispatch_keep);
+		return;
+	}
+	stat_inc(dispatch_idle);
+}
+
+void REFLEX_OP(running, struct task_struct *p)
+{
+	struct reflex_task_ctx *tctx;
+
+	tctx = bpf_task_storage_get(&task_ctx, p, 0, 0);
+	if (tctx)
+		tctx->run_start = scx_bpf_now();
+	if (reflex_vtime_before(vtime_now, p->scx.dsq_vtime))
+		vtime_now = p->scx.dsq_vtime;
+	stat_inc(running);
+}
+
+void REFLEX_OP(stopping, struct task_struct *p, bool runnable)
+{
+	struct reflex_task_ctx *tctx;
+	u64 delta;
+
+	tctx = bpf_task_storage_get(&task_ctx, p, 0, 0);
+	if (!tctx || !tctx->run_start)
+		return;
+	delta = scx_bpf_now() - tctx->run_start;
+	tctx->run_start = 0;
+	stat_add(run_ns, delta);
+	scx_bpf_task_set_dsq_vtime(p, p->scx.dsq_vtime +
+				   reflex_vtime_charge(delta, p->scx.weight));
+}
+
+void REFLEX_OP(enable, struct task_struct *p)
+{
+	/* A task new to the scheduler starts at the current vtime. */
+	scx_bpf_task_set_dsq_vtime(p, vtime_now);
+}
+
+s32 REFLEX_OP(init_task, struct task_struct *p, struct scx_init_task_args *args)
+{
+	if (!bpf_task_storage_get(&task_ctx, p, 0,
+				  BPF_LOCAL_STORAGE_GET_F_CREATE))
+		return -ENOMEM;
+	return 0;
+}
+
+s32 REFLEX_OP_SLEEPABLE(init)
+{
+	struct reflex_tunables *t = bpf_map_lookup_elem(&tunables, &zero);
+	struct reflex_exit_info *ei = bpf_map_lookup_elem(&exit_info, &zero);
+	s32 ret;
+
+	/* Defaults once; values set with bpftool before attach are kept. */
+	if (t && !t->version)
+		reflex_tunables_default(t);
+	/* This run has not exited yet. */
+	if (ei) {
+		ei->kind = 0;
+		ei->exit_cpu = -1;
+		ei->exit_code = 0;
+		ei->reason[0] = '\0';
+		ei->msg[0] = '\0';
+	}
+
+	ret = scx_bpf_create_dsq(REFLEX_DSQ_SHARED, -1);
+	if (ret)
+		reflex_error("cannot create the shared queue: %d", ret);
+	return ret;
+}
+
+void REFLEX_OP(exit, struct scx_exit_info *ei)
+{
+	struct reflex_exit_info *out = bpf_map_lookup_elem(&exit_info, &zero);
+
+	if (!out)
+		return;
+	out->kind = ei->kind;
+	out->exit_code = ei->exit_code;
+	out->exit_cpu = -1;
+	if (bpf_core_field_exists(ei->exit_cpu))
+		out->exit_cpu = BPF_CORE_READ(ei, exit_cpu);
+	bpf_probe_read_kernel_str(out->reason, sizeof(out->reason),
+				  ei->reason);
+	bpf_probe_read_kernel_str(out->msg, sizeof(out->msg), ei->msg);
+	__sync_fetch_and_add(&out->nr_exits, 1);
+}
+
+SEC(".struct_ops.link")
+struct sched_ext_ops reflex_ops = {
+	REFLEX_OP_SLOT(select_cpu),
+	REFLEX_OP_SLOT(enqueue),
+	REFLEX_OP_SLOT(dispatch),
+	REFLEX_OP_SLOT(running),
+	REFLEX_OP_SLOT(stopping),
+	REFLEX_OP_SLOT(enable),
+	REFLEX_OP_SLOT(init_task),
+	REFLEX_OP_SLOT(init),
+	REFLEX_OP_SLOT(exit),
+#define REFLEX_FLAG_BIT(f)	| (f)
+	.flags		= 0 REFLEX_OPS_FLAGS(REFLEX_FLAG_BIT),
+#undef REFLEX_FLAG_BIT
+	.timeout_ms	= REFLEX_OPS_TIMEOUT_MS,
+	.name		= REFLEX_OPS_NAME,
+};

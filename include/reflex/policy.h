@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * policy.h - scx_reflex's scheduling arithmetic, in plain C.
+ *
+ * The BPF object and the host unit tests (selftests/host/test_policy.c)
+ * compile this same file, so every number the scheduler computes can be
+ * checked without a sched_ext kernel.  Nothing here touches kernel state:
+ * callers pass in what they read and store what comes back.
+ *
+ * Virtual time is a u64 that wraps; compare it only with the helpers below.
+ */
+#ifndef __REFLEX_POLICY_H
+#define __REFLEX_POLICY_H
+
+#include "abi.h"
+
+#define REFLEX_NSEC_PER_USEC	1000ULL
+#define REFLEX_NSEC_PER_MSEC	1000000ULL
+
+/* The weight of a nice-0 task, as sched_ext reports it in p->scx.weight. */
+#define REFLEX_WEIGHT_DFL	100
+
+/* Tunable defaults and the ranges reads are clamped to. */
+#define REFLEX_SLICE_NS_DFL	(3 * REFLEX_NSEC_PER_MSEC)
+#define REFLEX_SLICE_NS_MIN	(100 * REFLEX_NSEC_PER_USEC)
+#define REFLEX_SLICE_NS_MAX	(100 * REFLEX_NSEC_PER_MSEC)
+#define REFLEX_SLICE_LAG_NS_DFL	(10 * REFLEX_NSEC_PER_MSEC)
+#define REFLEX_SLICE_LAG_NS_MAX	(1000 * REFLEX_NSEC_PER_MSEC)
+
+static inline int reflex_vtime_before(__u64 a, __u64 b)
+{
+	return (__s64)(a - b) < 0;
+}
+
+/*
+ * Virtual time a task is charged for running @delta_ns at @weight: a task
+ * of twice the default weight ages half as fast.  sched_ext keeps weights in
+ * [1, 10000]; 0 is treated as 1 rather than trusted.
+ */
+static inline __u64 reflex_vtime_charge(__u64 delta_ns, __u32 weight)
+{
+	if (!weight)
+		weight = 1;
+	return delta_ns * REFLEX_WEIGHT_DFL / weight;
+}
+
+/*
+ * The vtime a task is queued with: its own, but no further behind the
+ * system's current vtime than @lag_ns.  A task that slept for a long time
+ * gets a bounded head start instead of starving everyone else.
+ */
+static inline __u64 reflex_vtime_floor(__u64 vtime, __u64 vtime_now,
+				       __u64 lag_ns)
+{
+	__u64 floor = vtime_now - lag_ns;
+
+	return reflex_vtime_before(vtime, floor) ? floor : vtime;
+}
+
+/* @v, or the nearest bound; *@clamped is set when @v was out of range. */
+static inline __u64 reflex_clamp(__u64 v, __u64 lo, __u64 hi, int *clamped)
+{
+	if (v < lo) {
+		*clamped = 1;
+		return lo;
+	}
+	if (v > hi) {
+		*clamped = 1;
+		return hi;
+	}
+	return v;
+}
+
+static inline void reflex_tunables_default(struct reflex_tunables *t)
+{
+	t->version = REFLEX_TUNABLES_VERSION;
+	t->__pad = 0;
+	t->slice_ns = REFLEX_SLICE_NS_DFL;
+	t->slice_lag_ns = REFLEX_SLICE_LAG_NS_DFL;
+}
+
+/*
+ * The settings the scheduler uses, read field by field from what the
+ * tunables map holds and clamped into range; *@clamped is set when a field
+ * was out of range.  An entry that was never initialised (or has another
+ * version) yields the defaults.
+ */
+static inline __u64 reflex_slice_ns(const struct reflex_tunables *t,
+				    int *clamped)
+{
+	if (t->version != REFLEX_TUNABLES_VERSION)
+		return REFLEX_SLICE_NS_DFL;
+	return reflex_clamp(t->slice_ns, REFLEX_SLICE_NS_MIN,
+			    REFLEX_SLICE_NS_MAX, clamped);
+}
+
+static inline __u64 reflex_slice_lag_ns(const struct reflex_tunables *t,
+					int *clamped)
+{
+	if (t->version != REFLEX_TUNABLES_VERSION)
+		return REFLEX_SLICE_LAG_NS_DFL;
+	return reflex_clamp(t->slice_lag_ns, 0, REFLEX_SLICE_LAG_NS_MAX,
+			    clamped);
+}
+
+#endif /* __REFLEX_POLICY_H */

@@ -1,0 +1,69 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# pin/lib.sh - what pin.sh and unpin.sh share: paths, checks, messages.
+# Sourced, not run.  `make pin` / `make unpin` pass BPFTOOL, BPF_OBJ and
+# LOADER; the defaults below fit an in-tree build.
+
+srctree=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BPFTOOL=${BPFTOOL:-bpftool}
+BPF_OBJ=${BPF_OBJ:-$srctree/bpf/scx_reflex.bpf.o}
+LOADER=${LOADER:-$srctree/loader/reflex-loader}
+SCX_SYSFS=/sys/kernel/sched_ext
+BPFFS=/sys/fs/bpf
+
+say() { printf 'scx_reflex: %s\n' "$*"; }
+
+# die WHAT-AND-WHY [WHAT-TO-DO]
+die()
+{
+	printf 'scx_reflex: %s\n' "$1" >&2
+	[ -z "${2:-}" ] || printf 'scx_reflex: %s\n' "$2" >&2
+	exit 1
+}
+
+# The pin root has one home, include/reflex/abi.h, which the C side
+# compiles in; read it from there.
+PIN_ROOT=$(sed -n 's/^#define REFLEX_PIN_ROOT[[:space:]]*"\(.*\)"$/\1/p' \
+	"$srctree/include/reflex/abi.h")
+[ -n "$PIN_ROOT" ] ||
+	die "cannot find REFLEX_PIN_ROOT in $srctree/include/reflex/abi.h"
+
+need_root()
+{
+	[ "$(id -u)" = 0 ] ||
+		die "$1 needs root: the pins under $PIN_ROOT are root-only" \
+		    "run it as root, e.g. sudo $1"
+}
+
+need_sched_ext()
+{
+	[ -d "$SCX_SYSFS" ] ||
+		die "kernel has no sched_ext (CONFIG_SCHED_CLASS_EXT): $SCX_SYSFS is missing" \
+		    "see Documentation/workflow.rst; 'make run' pins it in a VM running a sched_ext kernel"
+}
+
+# bpftool 7.5 (bookworm-backports) is what this is tested with; 7.1
+# (bookworm) cannot load .struct_ops.link objects at all.
+need_bpftool()
+{
+	local v
+
+	command -v "$BPFTOOL" >/dev/null 2>&1 ||
+		die "bpftool not found ($BPFTOOL)" "run 'sudo scripts/install-deps'"
+	v=$("$BPFTOOL" version 2>/dev/null | sed -n '1s/^bpftool v\([0-9.]*\).*/\1/p')
+	[ -n "$v" ] || die "'$BPFTOOL version' does not print a version (a distribution wrapper for another kernel?)" \
+			   "install Debian's bpftool: sudo scripts/install-deps"
+	printf '%s\n7.5\n' "$v" | sort -CV -r ||
+		die "bpftool $v is too old: scx_reflex needs 7.5 or newer" \
+		    "install it from bookworm-backports: sudo scripts/install-deps"
+}
+
+bpffs_mounted()
+{
+	[ "$(stat -f -c %T "$BPFFS" 2>/dev/null)" = bpf_fs ]
+}
+
+sched_ext_state()
+{
+	cat "$SCX_SYSFS/state" 2>/dev/null || echo unknown
+}

@@ -1,0 +1,74 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# pin.sh - load scx_reflex with bpftool, pin it, attach it (`make pin`).
+#
+#   /sys/fs/bpf/scx_reflex/       0700
+#     progs/<program>             the struct_ops programs (bpftool loadall)
+#     maps/<map>                  every map of the object (pinmaps)
+#     link                        the struct_ops link (reflex-loader attach)
+#
+# Refuses if anything is pinned there already.  If any step fails, whatever
+# this run pinned is removed again and the exit status is 1.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+need_root "make pin"
+need_sched_ext			# before anything touches bpffs
+need_bpftool
+[ -f "$BPF_OBJ" ] || die "no BPF object at $BPF_OBJ" "build it first: make"
+[ -x "$LOADER" ] || die "no loader at $LOADER" "build it first: make"
+
+if [ -e "$PIN_ROOT" ]; then
+	die "$PIN_ROOT already exists: scx_reflex is pinned (sched_ext state: $(sched_ext_state))" \
+	    "to replace it, unpin first: make unpin && make pin"
+fi
+
+if ! bpffs_mounted; then
+	say "mounting bpffs at $BPFFS"
+	mount -t bpf -o mode=0700 bpf "$BPFFS" ||
+		die "cannot mount bpffs at $BPFFS" "mount it yourself: mount -t bpf bpf $BPFFS"
+fi
+
+pinned=0
+rollback()
+{
+	[ $pinned = 1 ] || return 0
+	if [ -e "$PIN_ROOT/link" ]; then
+		"$LOADER" detach >/dev/null 2>&1 || rm -f "$PIN_ROOT/link"
+	fi
+	rm -rf "$PIN_ROOT"
+	say "removed $PIN_ROOT again; nothing is left pinned" >&2
+}
+trap rollback EXIT
+
+umask 077
+mkdir -m 0700 "$PIN_ROOT"
+pinned=1
+
+say "loading $(basename "$BPF_OBJ") with $("$BPFTOOL" version | head -1)"
+if ! "$BPFTOOL" prog loadall "$BPF_OBJ" "$PIN_ROOT/progs" \
+		pinmaps "$PIN_ROOT/maps"; then
+	die "bpftool could not load $BPF_OBJ (its messages, with any verifier log, are above)" \
+	    "check that this kernel is one scx_reflex supports (Documentation/workflow.rst), or rebuild: make clean all"
+fi
+
+"$LOADER" attach ||
+	die "reflex-loader could not attach the scheduler (see above)"
+
+# bpffs creates pins 0600 & ~umask and bpftool's directories 0700, but
+# check rather than trust: nothing here may be readable by other users.
+chmod -R go-rwx "$PIN_ROOT"
+leak=$(find "$PIN_ROOT" -perm /077 | head -n 3)
+[ -z "$leak" ] || die "pins readable by other users: $leak"
+
+pinned=0
+trap - EXIT
+
+echo
+"$LOADER" status || true
+echo
+echo "pinned under $PIN_ROOT:"
+(cd "$PIN_ROOT" && find . -mindepth 1 | sort | sed 's|^\./|  |')
+echo
+echo "try: bpftool map dump pinned $PIN_ROOT/maps/stats"

@@ -1,0 +1,30 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# unpin.sh - detach scx_reflex and remove every pin (`make unpin`).
+#
+# Succeeds when nothing is pinned.  Removing the link pin is what detaches
+# the scheduler; the programs and maps go away with their last pin.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+need_root "make unpin"
+
+if [ ! -e "$PIN_ROOT" ]; then
+	say "nothing pinned at $PIN_ROOT"
+	exit 0
+fi
+
+if [ -e "$PIN_ROOT/link" ]; then
+	if [ -d "$SCX_SYSFS" ]; then
+		"$LOADER" detach ||
+			die "could not detach scx_reflex (see above); the pins are left in place" \
+			    "check 'dmesg | grep sched_ext', then run 'make unpin' again"
+	else
+		rm -f "$PIN_ROOT/link"
+	fi
+fi
+
+rm -rf "$PIN_ROOT" ||
+	die "could not remove $PIN_ROOT" "remove it by hand: rm -rf $PIN_ROOT"
+say "removed $PIN_ROOT (sched_ext state: $(sched_ext_state))"
