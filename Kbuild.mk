@@ -58,7 +58,7 @@ endef
 # otherwise drops without a word.
 BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_x86 \
 	-Wall -Werror -fms-extensions -Wno-microsoft-anon-tag \
-	-I$(objtree)/bpf -I$(srctree)/include $(LIBBPF_CFLAGS)
+	-I$(objtree)/bpf -I$(srctree)/bpf -I$(srctree)/include $(LIBBPF_CFLAGS)
 
 USER_CFLAGS := -O2 -g -Wall -Wextra -Werror -std=gnu11 \
 	-I$(srctree)/include -I$(srctree)/lib $(LIBBPF_CFLAGS) $(EXTRA_CFLAGS)

@@ -717,7 +717,7 @@ struct status {
 	bool running;		/* reflex is the live sched_ext scheduler */
 	bool have_exit;
 	struct reflex_exit_info exit;
-	const char *exit_kind;
+	char exit_kind[64];	/* enum scx_exit_kind name, "" if unknown */
 };
 
 static void get_status(struct status *s, const struct btf *btf)
@@ -745,9 +745,12 @@ static void get_status(struct status *s, const struct btf *btf)
 			close(fd);
 	}
 	if (!read_exit_info(&s->exit) && s->exit.kind) {
+		const char *kind = btf ? btf_enum_name(btf, "scx_exit_kind",
+						       s->exit.kind) : NULL;
+
 		s->have_exit = true;
-		s->exit_kind = btf ? btf_enum_name(btf, "scx_exit_kind",
-						   s->exit.kind) : NULL;
+		snprintf(s->exit_kind, sizeof(s->exit_kind), "%s",
+			 kind ? kind : "");
 	}
 }
 
@@ -769,7 +772,7 @@ static void print_status_json(const struct status *s)
 	}
 	if (s->have_exit) {
 		json_obj_begin(&j, "exit");
-		json_str(&j, "kind", s->exit_kind ? s->exit_kind : "");
+		json_str(&j, "kind", s->exit_kind);
 		json_u64(&j, "kind_value", s->exit.kind);
 		json_s64(&j, "exit_code", s->exit.exit_code);
 		json_s64(&j, "exit_cpu", s->exit.exit_cpu);
@@ -805,7 +808,7 @@ static void print_status_text(const struct status *s)
 		return;
 	}
 	printf("exit:     %s (%u), code %lld, cpu %d\n",
-	       s->exit_kind ? s->exit_kind : "unknown kind", s->exit.kind,
+	       *s->exit_kind ? s->exit_kind : "unknown kind", s->exit.kind,
 	       (long long)s->exit.exit_code, s->exit.exit_cpu);
 	printf("reason:   %s\n", s->exit.reason);
 	if (s->exit.msg[0])

@@ -33,6 +33,14 @@ static inline int reflex_vtime_before(__u64 a, __u64 b)
 }
 
 /*
+ * The most run time charged at once, about 18 minutes.  A task only runs
+ * that long without stopping when it has a CPU to itself; capping the
+ * charge keeps delta * 100 far from overflowing and every vtime within
+ * 2^63 of every other, which reflex_vtime_before() needs.
+ */
+#define REFLEX_CHARGE_NS_MAX	(1ULL << 40)
+
+/*
  * Virtual time a task is charged for running @delta_ns at @weight: a task
  * of twice the default weight ages half as fast.  sched_ext keeps weights in
  * [1, 10000]; 0 is treated as 1 rather than trusted.
@@ -41,6 +49,8 @@ static inline __u64 reflex_vtime_charge(__u64 delta_ns, __u32 weight)
 {
 	if (!weight)
 		weight = 1;
+	if (delta_ns > REFLEX_CHARGE_NS_MAX)
+		delta_ns = REFLEX_CHARGE_NS_MAX;
 	return delta_ns * REFLEX_WEIGHT_DFL / weight;
 }
 

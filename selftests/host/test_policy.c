@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_policy - unit tests of the scheduling arithmetic in
+ * <reflex/policy.h>, the same header the BPF object compiles.
+ *
+ * Expected values are worked out by hand in the comments, not computed
+ * with the functions under test.  Output is TAP 13; exit 0 or 1.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <linux/types.h>
+
+#include <reflex/policy.h>
+
+static int n, failed;
+
+#define CHECK(cond, fmt, ...)						\
+do {									\
+	n++;								\
+	if (cond) {							\
+		printf("ok %d " fmt "\n", n, ##__VA_ARGS__);		\
+	} else {							\
+		failed++;						\
+		printf("not ok %d " fmt "\n", n, ##__VA_ARGS__);	\
+		printf("# %s:%d: %s\n", __FILE__, __LINE__, #cond);	\
+	}								\
+} while (0)
+
+#define MS	1000000ULL
+#define NR_TESTS 30
+
+static void test_vtime_before(void)
+{
+	CHECK(reflex_vtime_before(1, 2), "vtime: 1 is before 2");
+	CHECK(!reflex_vtime_before(2, 1), "vtime: 2 is not before 1");
+	CHECK(!reflex_vtime_before(7, 7), "vtime: equal is not before");
+	/* UINT64_MAX - 5 wraps to 10 after 16 more: it is the earlier one. */
+	CHECK(reflex_vtime_before(UINT64_MAX - 5, 10),
+	      "vtime: wraparound, U64_MAX-5 is before 10");
+	CHECK(!reflex_vtime_before(10, UINT64_MAX - 5),
+	      "vtime: wraparound, 10 is not before U64_MAX-5");
+}
+
+static void test_vtime_charge(void)
+{
+	CHECK(reflex_vtime_charge(3 * MS, 100) == 3 * MS,
+	      "charge: default weight pays its run time");
+	CHECK(reflex_vtime_charge(3 * MS, 200) == 1500000,
+	      "charge: double weight pays half");
+	CHECK(reflex_vtime_charge(3 * MS, 10000) == 30000,
+	      "charge: maximum weight 10000 pays 1/100");
+	CHECK(reflex_vtime_charge(3 * MS, 1) == 300 * MS,
+	      "charge: minimum weight 1 pays 100x");
+	CHECK(reflex_vtime_charge(3 * MS, 0) == 300 * MS,
+	      "charge: weight 0 is treated as 1, no division by zero");
+	CHECK(reflex_vtime_charge(0, 100) == 0, "charge: no run time, no charge");
+	/* 2^40 * 100 / 1 = 109951162777600: capped, not overflowed. */
+	CHECK(reflex_vtime_charge(UINT64_MAX, 1) == 109951162777600ULL,
+	      "charge: huge run time is capped at 2^40 ns");
+	CHECK(reflex_vtime_charge(UINT64_MAX, 1) < (1ULL << 63),
+	      "charge: capped charge stays below 2^63");
+}
+
+static void test_vtime_floor(void)
+{
+	/* now 100 ms, lag 10 ms: floor is 90 ms. */
+	CHECK(reflex_vtime_floor(95 * MS, 100 * MS, 10 * MS) == 95 * MS,
+	      "floor: vtime within the lag is kept");
+	CHECK(reflex_vtime_floor(20 * MS, 100 * MS, 10 * MS) == 90 * MS,
+	      "floor: a long sleeper is pulled up to now - lag");
+	CHECK(reflex_vtime_floor(150 * MS, 100 * MS, 10 * MS) == 150 * MS,
+	      "floor: vtime ahead of now is kept");
+	CHECK(reflex_vtime_floor(20 * MS, 100 * MS, 0) == 100 * MS,
+	      "floor: zero lag pulls up to now");
+	/* now 5 ms, lag 10 ms: the floor wraps below zero; 0 is within it. */
+	CHECK(reflex_vtime_floor(0, 5 * MS, 10 * MS) == 0,
+	      "floor: early vtime with a floor below zero is kept");
+	/* now 3 (after wrapping), vtime U64_MAX - 100 ms: 100 ms behind. */
+	CHECK(reflex_vtime_floor(UINT64_MAX - 100 * MS, 3, 10 * MS) ==
+	      3 - 10 * MS, "floor: across the wrap a sleeper is pulled up");
+}
+
+static void test_clamp(void)
+{
+	int c = 0;
+
+	CHECK(reflex_clamp(5, 1, 10, &c) == 5 && !c, "clamp: in range");
+	c = 0;
+	CHECK(reflex_clamp(0, 1, 10, &c) == 1 && c, "clamp: below is raised and flagged");
+	c = 0;
+	CHECK(reflex_clamp(UINT64_MAX, 1, 10, &c) == 10 && c,
+	      "clamp: above is lowered and flagged");
+}
+
+static void test_tunables(void)
+{
+	struct reflex_tunables t;
+	int c = 0;
+
+	memset(&t, 0, sizeof(t));
+	/* Never initialised: defaults 3 ms / 10 ms, nothing flagged. */
+	CHECK(reflex_slice_ns(&t, &c) == 3 * MS && !c,
+	      "tunables: empty entry gives the 3 ms default slice");
+	CHECK(reflex_slice_lag_ns(&t, &c) == 10 * MS && !c,
+	      "tunables: empty entry gives the 10 ms default lag");
+
+	reflex_tunables_default(&t);
+	CHECK(t.version == 1 && t.slice_ns == 3 * MS &&
+	      t.slice_lag_ns == 10 * MS, "tunables: defaults as documented");
+
+	t.slice_ns = 1;		/* below 100 us */
+	c = 0;
+	CHECK(reflex_slice_ns(&t, &c) == 100000 && c,
+	      "tunables: 1 ns slice is clamped to 100 us and counted");
+	t.slice_ns = UINT64_MAX;	/* above 100 ms */
+	c = 0;
+	CHECK(reflex_slice_ns(&t, &c) == 100 * MS && c,
+	      "tunables: huge slice is clamped to 100 ms and counted");
+	t.slice_ns = 5 * MS;
+	c = 0;
+	CHECK(reflex_slice_ns(&t, &c) == 5 * MS && !c,
+	      "tunables: 5 ms slice is taken as is");
+	t.slice_lag_ns = 2000 * MS;	/* above 1 s */
+	c = 0;
+	CHECK(reflex_slice_lag_ns(&t, &c) == 1000 * MS && c,
+	      "tunables: 2 s lag is clamped to 1 s and counted");
+	t.version = 99;
+	c = 0;
+	CHECK(reflex_slice_ns(&t, &c) == 3 * MS && !c,
+	      "tunables: unknown version falls back to defaults");
+}
+
+int main(void)
+{
+	printf("TAP version 13\n1..%d\n", NR_TESTS);
+	test_vtime_before();
+	test_vtime_charge();
+	test_vtime_floor();
+	test_clamp();
+	test_tunables();
+	if (n != NR_TESTS) {
+		printf("# planned %d tests but ran %d\n", NR_TESTS, n);
+		failed++;
+	}
+	printf("# Totals: pass:%d fail:%d xfail:0 xpass:0 skip:0 error:0\n",
+	       n - failed, failed);
+	return failed ? 1 : 0;
+}

@@ -1,0 +1,48 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# lib.sh - helpers for the scx_reflex test scripts (host and VM).
+# Sourced after setting nothing; provides TAP output (ktap.sh) and:
+#
+#   SRCTREE, OBJTREE     the source and build trees (from run_tests.sh)
+#   LOADER, BPF_OBJ      the programs under test
+#   reflex_make ARGS     make in the source tree with this build
+#   scx_state            sched_ext's state (enabled, disabled, ...)
+#   scx_ops              the running scheduler's name, or nothing
+#   stat_sum FIELD       maps/stats FIELD summed over CPUs
+#   stat_cpus FIELD      maps/stats FIELD per CPU, one line each
+
+. "$(dirname "${BASH_SOURCE[0]}")/ktap.sh"
+
+SRCTREE=${SRCTREE:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+OBJTREE=${OBJTREE:-$SRCTREE}
+LOADER=$OBJTREE/loader/reflex-loader
+BPF_OBJ=$OBJTREE/bpf/scx_reflex.bpf.o
+HELPERS=$OBJTREE/selftests/helpers
+PIN_ROOT=/sys/fs/bpf/scx_reflex
+
+reflex_make()
+{
+	make -s --no-print-directory -C "$SRCTREE" O="$OBJTREE" "$@"
+}
+
+scx_state()
+{
+	cat /sys/kernel/sched_ext/state 2>/dev/null
+}
+
+scx_ops()
+{
+	cat /sys/kernel/sched_ext/root/ops 2>/dev/null
+}
+
+stat_sum()
+{
+	bpftool -j map dump pinned "$PIN_ROOT/maps/stats" |
+		jq "[.[0].values[].value.$1] | add"
+}
+
+stat_cpus()
+{
+	bpftool -j map dump pinned "$PIN_ROOT/maps/stats" |
+		jq ".[0].values[].value.$1"
+}
