@@ -29,6 +29,8 @@ msg = @printf '  %-9s %s\n' "$(1)" "$(patsubst $(objtree)/%,%,$(2))";
 endif
 
 # ---- toolchain ---------------------------------------------------------------
+# Looked up when first used, not when make starts, so that `make deps all`
+# builds with what `deps` just installed.
 # clang >= 16 for BPF (BTF tags, -mcpu=v3); the newest Debian package first.
 CLANG ?= $(firstword $(foreach c,clang-19 clang-18 clang-17 clang-16 clang,\
 		$(if $(shell command -v $(c) 2>/dev/null),$(c))))
@@ -46,8 +48,8 @@ $(if $(filter 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15,$(clang_major)),\
 $(if $(BPFTOOL),,$(call need,bpftool not found))
 endef
 
-LIBBPF_CFLAGS := $(shell $(PKG_CONFIG) --cflags libbpf 2>/dev/null)
-LIBBPF_LIBS := $(shell $(PKG_CONFIG) --libs libbpf 2>/dev/null)
+LIBBPF_CFLAGS = $(shell $(PKG_CONFIG) --cflags libbpf 2>/dev/null)
+LIBBPF_LIBS = $(shell $(PKG_CONFIG) --libs libbpf 2>/dev/null)
 define check_libbpf
 $(if $(shell $(PKG_CONFIG) --exists libbpf && echo y),,\
 	$(call need,libbpf not found by $(PKG_CONFIG) (libbpf-dev)))
@@ -56,13 +58,13 @@ endef
 # ---- flags ------------------------------------------------------------------
 # -fms-extensions: 7.x vmlinux.h embeds anonymous structs by tag, which clang
 # otherwise drops without a word.
-BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_x86 \
+BPF_CFLAGS = -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_x86 \
 	-Wall -Werror -fms-extensions -Wno-microsoft-anon-tag \
 	-I$(objtree)/bpf -I$(srctree)/bpf -I$(srctree)/include $(LIBBPF_CFLAGS)
 
-USER_CFLAGS := -O2 -g -Wall -Wextra -Werror -std=gnu11 \
+USER_CFLAGS = -O2 -g -Wall -Wextra -Werror -std=gnu11 \
 	-I$(srctree)/include -I$(srctree)/lib $(LIBBPF_CFLAGS) $(EXTRA_CFLAGS)
-USER_LDLIBS := $(LIBBPF_LIBS)
+USER_LDLIBS = $(LIBBPF_LIBS)
 
 # ---- vmlinux.h ----------------------------------------------------------------
 # Kernel types come from the first BTF that knows struct sched_ext_ops:

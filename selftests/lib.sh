@@ -10,6 +10,7 @@
 #   scx_ops              the running scheduler's name, or nothing
 #   stat_sum FIELD       maps/stats FIELD summed over CPUs
 #   stat_cpus FIELD      maps/stats FIELD per CPU, one line each
+#   stat_above FIELD N   true if stat_sum FIELD is a number greater than N
 
 . "$(dirname "${BASH_SOURCE[0]}")/ktap.sh"
 
@@ -35,14 +36,23 @@ scx_ops()
 	cat /sys/kernel/sched_ext/root/ops 2>/dev/null
 }
 
+# bpftool -j puts the BTF-typed view of an entry under "formatted".
 stat_sum()
 {
 	bpftool -j map dump pinned "$PIN_ROOT/maps/stats" |
-		jq "[.[0].values[].value.$1] | add"
+		jq -e "[.[0].formatted.values[].value.$1] | add"
 }
 
 stat_cpus()
 {
 	bpftool -j map dump pinned "$PIN_ROOT/maps/stats" |
-		jq ".[0].values[].value.$1"
+		jq -e ".[0].formatted.values[].value.$1"
+}
+
+stat_above()
+{
+	local v
+
+	v=$(stat_sum "$1") || return 1
+	[[ $v =~ ^[0-9]+$ && $2 =~ ^[0-9]+$ ]] && [ "$v" -gt "$2" ]
 }
