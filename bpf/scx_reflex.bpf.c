@@ -77,43 +77,27 @@ do {									\
 } while (0)
 #define stat_inc(field)	stat_add(field, 1)
 
-static u64 tunable_slice_ns(void)
+/* The tunables as the scheduler may use them; clamps are counted. */
+static __always_inline void get_settings(struct reflex_settings *s)
 {
-	struct reflex_tunables *t = bpf_map_lookup_elem(&tunables, &zero);
-	int clamped = 0;
-	u64 v;
+	int clamped;
 
-	if (!t)
-		return REFLEX_SLICE_NS_DFL;
-	v = reflex_slice_ns(t, &clamped);
+	clamped = reflex_settings_get(bpf_map_lookup_elem(&tunables, &zero), s);
 	if (clamped)
-		stat_inc(tunable_clamped);
-	return v;
-}
-
-static u64 tunable_slice_lag_ns(void)
-{
-	struct reflex_tunables *t = bpf_map_lookup_elem(&tunables, &zero);
-	int clamped = 0;
-	u64 v;
-
-	if (!t)
-		return REFLEX_SLICE_LAG_NS_DFL;
-	v = reflex_slice_lag_ns(t, &clamped);
-	if (clamped)
-		stat_inc(tunable_clamped);
-	return v;
+		stat_add(tunable_clamped, clamped);
 }
 
 s32 REFLEX_OP(select_cpu, struct task_struct *p, s32 prev_cpu, u64 wake_flags)
 {
+	struct reflex_settings set;
 	s32 cpu;
 
 	cpu = scx_bpf_select_cpu_and(p, prev_cpu, wake_flags, p->cpus_ptr, 0);
 	if (cpu < 0)
 		return prev_cpu;
 	/* The CPU is idle and now claimed: queue the task on it directly. */
-	scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL, tunable_slice_ns(), 0);
+	get_settings(&set);
+	scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL, set.slice_ns, 0);
 	stat_inc(select_idle);
 	return cpu;
 }
@@ -131,11 +115,12 @@ static s32 claim_idle_cpu(struct task_struct *p)
 
 void REFLEX_OP(enqueue, struct task_struct *p, u64 enq_flags)
 {
-	u64 slice = tunable_slice_ns();
+	struct reflex_settings set;
 	u64 vtime;
 	s32 cpu;
 
 	stat_inc(enqueue);
+	get_settings(&set);
 
 	/*
 	 * Enqueue also runs without a preceding select_cpu (queued wakeups,
@@ -144,19 +129,23 @@ void REFLEX_OP(enqueue, struct task_struct *p, u64 enq_flags)
 	 */
 	cpu = claim_idle_cpu(p);
 	if (cpu >= 0) {
-		scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL_ON | cpu, slice, enq_flags);
+		scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL_ON | cpu, set.slice_ns,
+				   enq_flags);
 		stat_inc(enqueue_idle);
 		return;
 	}
 
 	vtime = reflex_vtime_floor(p->scx.dsq_vtime, vtime_now,
-				   tunable_slice_lag_ns());
-	scx_bpf_dsq_insert_vtime(p, REFLEX_DSQ_SHARED, slice, vtime, enq_flags);
+				   set.slice_lag_ns);
+	scx_bpf_dsq_insert_vtime(p, REFLEX_DSQ_SHARED, set.slice_ns, vtime,
+				 enq_flags);
 	stat_inc(enqueue_shared);
 }
 
 void REFLEX_OP(dispatch, s32 cpu, struct task_struct *prev)
 {
+	struct reflex_settings set;
+
 	if (scx_bpf_dsq_move_to_local(REFLEX_DSQ_SHARED)) {
 		stat_inc(dispatch_shared);
 		return;
@@ -167,7 +156,8 @@ void REFLEX_OP(dispatch, s32 cpu, struct task_struct *prev)
 	 * that a task queued meanwhile waits at most one slice.
 	 */
 	if (prev && (prev->scx.flags & SCX_TASK_QUEUED)) {
-		scx_bpf_task_set_slice(prev, tunable_slice_ns());
+		get_settings(&set);
+		scx_bpf_task_set_slice(prev, set.slice_ns);
 		stat_inc(dispatch_keep);
 		return;
 	}

@@ -255,9 +255,13 @@ static const struct btf_member *find_member(const struct btf *btf,
 	return NULL;
 }
 
-/* Value of enumerator @name in kernel enum @enum_name; -ENOENT if none. */
-static int btf_enum_value(const struct btf *btf, const char *enum_name,
-			  const char *name, __u64 *val)
+/*
+ * Find enumerator @name (or, if @name is NULL, the one whose value is
+ * *@val) in kernel enum @enum_name; fill in the other half.  Kernels
+ * describe 64-bit enums as ENUM64 and others as ENUM.
+ */
+static int btf_enum_lookup(const struct btf *btf, const char *enum_name,
+			   const char **name, __u64 *val)
 {
 	const struct btf_type *t;
 	int id, i;
@@ -279,7 +283,8 @@ static int btf_enum_value(const struct btf *btf, const char *enum_name,
 			n = btf__name_by_offset(btf, btf_enum(t)[i].name_off);
 			v = (__u32)btf_enum(t)[i].val;
 		}
-		if (!strcmp(n, name)) {
+		if (*name ? !strcmp(n, *name) : v == *val) {
+			*name = n;
 			*val = v;
 			return 0;
 		}
@@ -287,27 +292,19 @@ static int btf_enum_value(const struct btf *btf, const char *enum_name,
 	return -ENOENT;
 }
 
+static int btf_enum_value(const struct btf *btf, const char *enum_name,
+			  const char *name, __u64 *val)
+{
+	return btf_enum_lookup(btf, enum_name, &name, val);
+}
+
 /* Name of the value @val of kernel enum @enum_name, or NULL. */
 static const char *btf_enum_name(const struct btf *btf, const char *enum_name,
 				 __u64 val)
 {
-	const struct btf_type *t;
-	int id, i;
+	const char *name = NULL;
 
-	id = btf__find_by_name_kind(btf, enum_name, BTF_KIND_ENUM64);
-	if (id < 0)
-		id = btf__find_by_name_kind(btf, enum_name, BTF_KIND_ENUM);
-	if (id < 0)
-		return NULL;
-	t = btf__type_by_id(btf, id);
-	for (i = 0; i < btf_vlen(t); i++) {
-		if (btf_is_enum64(t) &&
-		    btf_enum64_value(&btf_enum64(t)[i]) == val)
-			return btf__name_by_offset(btf, btf_enum64(t)[i].name_off);
-		if (btf_is_enum(t) && (__u32)btf_enum(t)[i].val == val)
-			return btf__name_by_offset(btf, btf_enum(t)[i].name_off);
-	}
-	return NULL;
+	return btf_enum_lookup(btf, enum_name, &name, &val) ? NULL : name;
 }
 
 static struct btf *load_kernel_btf(void)

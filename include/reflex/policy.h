@@ -67,15 +67,15 @@ static inline __u64 reflex_vtime_floor(__u64 vtime, __u64 vtime_now,
 	return reflex_vtime_before(vtime, floor) ? floor : vtime;
 }
 
-/* @v, or the nearest bound; *@clamped is set when @v was out of range. */
+/* @v, or the nearest bound; *@clamped counts values out of range. */
 static inline __u64 reflex_clamp(__u64 v, __u64 lo, __u64 hi, int *clamped)
 {
 	if (v < lo) {
-		*clamped = 1;
+		(*clamped)++;
 		return lo;
 	}
 	if (v > hi) {
-		*clamped = 1;
+		(*clamped)++;
 		return hi;
 	}
 	return v;
@@ -89,28 +89,32 @@ static inline void reflex_tunables_default(struct reflex_tunables *t)
 	t->slice_lag_ns = REFLEX_SLICE_LAG_NS_DFL;
 }
 
-/*
- * The settings the scheduler uses, read field by field from what the
- * tunables map holds and clamped into range; *@clamped is set when a field
- * was out of range.  An entry that was never initialised (or has another
- * version) yields the defaults.
- */
-static inline __u64 reflex_slice_ns(const struct reflex_tunables *t,
-				    int *clamped)
-{
-	if (t->version != REFLEX_TUNABLES_VERSION)
-		return REFLEX_SLICE_NS_DFL;
-	return reflex_clamp(t->slice_ns, REFLEX_SLICE_NS_MIN,
-			    REFLEX_SLICE_NS_MAX, clamped);
-}
+/* What the scheduler runs with: the tunables, checked. */
+struct reflex_settings {
+	__u64 slice_ns;
+	__u64 slice_lag_ns;
+};
 
-static inline __u64 reflex_slice_lag_ns(const struct reflex_tunables *t,
-					int *clamped)
+/*
+ * The settings from what the tunables map holds (NULL: nothing), every
+ * field clamped into range.  An entry that was never initialised, or has
+ * another version, yields the defaults.  Returns how many fields were out
+ * of range.
+ */
+static inline int reflex_settings_get(const struct reflex_tunables *t,
+				      struct reflex_settings *s)
 {
-	if (t->version != REFLEX_TUNABLES_VERSION)
-		return REFLEX_SLICE_LAG_NS_DFL;
-	return reflex_clamp(t->slice_lag_ns, 0, REFLEX_SLICE_LAG_NS_MAX,
-			    clamped);
+	int clamped = 0;
+
+	s->slice_ns = REFLEX_SLICE_NS_DFL;
+	s->slice_lag_ns = REFLEX_SLICE_LAG_NS_DFL;
+	if (!t || t->version != REFLEX_TUNABLES_VERSION)
+		return 0;
+	s->slice_ns = reflex_clamp(t->slice_ns, REFLEX_SLICE_NS_MIN,
+				   REFLEX_SLICE_NS_MAX, &clamped);
+	s->slice_lag_ns = reflex_clamp(t->slice_lag_ns, 0,
+				       REFLEX_SLICE_LAG_NS_MAX, &clamped);
+	return clamped;
 }
 
 #endif /* __REFLEX_POLICY_H */

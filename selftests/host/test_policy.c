@@ -85,50 +85,47 @@ static void test_clamp(void)
 {
 	int c = 0;
 
-	CHECK(reflex_clamp(5, 1, 10, &c) == 5 && !c, "clamp: in range");
-	c = 0;
-	CHECK(reflex_clamp(0, 1, 10, &c) == 1 && c, "clamp: below is raised and flagged");
-	c = 0;
-	CHECK(reflex_clamp(UINT64_MAX, 1, 10, &c) == 10 && c,
-	      "clamp: above is lowered and flagged");
+	CHECK(reflex_clamp(5, 1, 10, &c) == 5 && c == 0, "clamp: in range");
+	CHECK(reflex_clamp(0, 1, 10, &c) == 1 && c == 1,
+	      "clamp: below is raised and counted");
+	CHECK(reflex_clamp(UINT64_MAX, 1, 10, &c) == 10 && c == 2,
+	      "clamp: above is lowered and counted");
 }
 
-static void test_tunables(void)
+static void test_settings(void)
 {
+	struct reflex_settings s;
 	struct reflex_tunables t;
-	int c = 0;
 
+	/* No map entry at all, or one never initialised: 3 ms / 10 ms. */
+	CHECK(reflex_settings_get(NULL, &s) == 0 && s.slice_ns == 3 * MS &&
+	      s.slice_lag_ns == 10 * MS, "settings: no entry gives the defaults");
 	memset(&t, 0, sizeof(t));
-	/* Never initialised: defaults 3 ms / 10 ms, nothing flagged. */
-	CHECK(reflex_slice_ns(&t, &c) == 3 * MS && !c,
-	      "tunables: empty entry gives the 3 ms default slice");
-	CHECK(reflex_slice_lag_ns(&t, &c) == 10 * MS && !c,
-	      "tunables: empty entry gives the 10 ms default lag");
+	CHECK(reflex_settings_get(&t, &s) == 0 && s.slice_ns == 3 * MS &&
+	      s.slice_lag_ns == 10 * MS,
+	      "settings: an empty entry (version 0) gives the defaults");
 
 	reflex_tunables_default(&t);
 	CHECK(t.version == 1 && t.slice_ns == 3 * MS &&
 	      t.slice_lag_ns == 10 * MS, "tunables: defaults as documented");
+	CHECK(reflex_settings_get(&t, &s) == 0 && s.slice_ns == 3 * MS,
+	      "settings: the defaults are in range");
 
 	t.slice_ns = 1;		/* below 100 us */
-	c = 0;
-	CHECK(reflex_slice_ns(&t, &c) == 100000 && c,
-	      "tunables: 1 ns slice is clamped to 100 us and counted");
+	CHECK(reflex_settings_get(&t, &s) == 1 && s.slice_ns == 100000,
+	      "settings: 1 ns slice is clamped to 100 us and counted");
 	t.slice_ns = UINT64_MAX;	/* above 100 ms */
-	c = 0;
-	CHECK(reflex_slice_ns(&t, &c) == 100 * MS && c,
-	      "tunables: huge slice is clamped to 100 ms and counted");
-	t.slice_ns = 5 * MS;
-	c = 0;
-	CHECK(reflex_slice_ns(&t, &c) == 5 * MS && !c,
-	      "tunables: 5 ms slice is taken as is");
 	t.slice_lag_ns = 2000 * MS;	/* above 1 s */
-	c = 0;
-	CHECK(reflex_slice_lag_ns(&t, &c) == 1000 * MS && c,
-	      "tunables: 2 s lag is clamped to 1 s and counted");
+	CHECK(reflex_settings_get(&t, &s) == 2 && s.slice_ns == 100 * MS &&
+	      s.slice_lag_ns == 1000 * MS,
+	      "settings: huge slice and lag clamped to 100 ms / 1 s, both counted");
+	t.slice_ns = 5 * MS;
+	t.slice_lag_ns = 0;
+	CHECK(reflex_settings_get(&t, &s) == 0 && s.slice_ns == 5 * MS &&
+	      s.slice_lag_ns == 0, "settings: 5 ms slice and zero lag taken as is");
 	t.version = 99;
-	c = 0;
-	CHECK(reflex_slice_ns(&t, &c) == 3 * MS && !c,
-	      "tunables: unknown version falls back to defaults");
+	CHECK(reflex_settings_get(&t, &s) == 0 && s.slice_ns == 3 * MS,
+	      "settings: unknown version falls back to defaults");
 }
 
 int main(void)
@@ -138,7 +135,7 @@ int main(void)
 	test_vtime_charge();
 	test_vtime_floor();
 	test_clamp();
-	test_tunables();
+	test_settings();
 	if (n != NR_TESTS) {
 		printf("# planned %d tests but ran %d\n", NR_TESTS, n);
 		failed++;
