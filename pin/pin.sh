@@ -41,6 +41,7 @@ rollback()
 	say "removed $PIN_ROOT again; nothing is left pinned" >&2
 }
 trap rollback EXIT
+trap 'exit 130' INT TERM	# exit through the EXIT trap, rolling back
 
 umask 077
 mkdir -m 0700 "$PIN_ROOT"
