@@ -20,15 +20,19 @@ include Kbuild.mk
 
 BPF_OBJ := $(objtree)/bpf/scx_reflex.bpf.o
 LOADER := $(objtree)/loader/reflex-loader
-PROGS := $(LOADER)
-LIB_SRCS := $(srctree)/lib/json.c
+TOOLS := $(objtree)/tools/reflex-events $(objtree)/tools/reflex-stats
+PROGS := $(LOADER) $(TOOLS)
 
 # The pin scripts get every path from here.
 PIN_ENV := BPFTOOL="$(BPFTOOL)" BPF_OBJ="$(BPF_OBJ)" LOADER="$(LOADER)"
 
 all: $(BPF_OBJ) $(PROGS)
 
-$(LOADER): $(srctree)/loader/loader.c $(LIB_SRCS)
+$(LOADER): $(srctree)/loader/loader.c $(srctree)/lib/json.c
+$(TOOLS): $(objtree)/tools/%: $(srctree)/tools/%.c $(srctree)/lib/json.c \
+		    $(srctree)/lib/pins.c
+
+$(PROGS):
 	$(check_libbpf)
 	@mkdir -p $(dir $@)
 	$(call msg,CC,$@)
@@ -53,7 +57,7 @@ deps:
 clean:
 	$(call msg,CLEAN,$(objtree))
 	$(Q)rm -f $(BPF_OBJ) $(PROGS) $(VMLINUX_H) \
-		$(objtree)/bpf/*.d $(objtree)/loader/*.d
+		$(objtree)/bpf/*.d $(objtree)/loader/*.d $(objtree)/tools/*.d
 	$(Q)$(MAKE) -s -C $(srctree)/selftests clean O=$(objtree)
 
 help:

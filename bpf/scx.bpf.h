@@ -20,13 +20,7 @@
 #ifndef __REFLEX_SCX_BPF_H
 #define __REFLEX_SCX_BPF_H
 
-#define BPF_NO_KFUNC_PROTOTYPES
-#include "vmlinux.h"
-#include <bpf/bpf_helpers.h>
-#include <bpf/bpf_tracing.h>
-#include <bpf/bpf_core_read.h>
-
-#define ENOMEM		12	/* vmlinux.h has no errno values */
+#include "common.bpf.h"
 
 s32 scx_bpf_create_dsq(u64 dsq_id, s32 node) __ksym;
 void scx_bpf_dsq_insert(struct task_struct *p, u64 dsq_id, u64 slice,

@@ -3,89 +3,31 @@
  * scx_reflex - a sched_ext scheduler for games, loaded and pinned with
  * bpftool and attached from the pins (see Documentation/workflow.rst).
  *
- * Policy: weighted virtual-time fairness.  A waking task goes straight to
- * an idle CPU when there is one (its previous CPU first); otherwise it
- * joins one shared queue ordered by virtual time, from which every CPU
- * takes the most deserving task it may run.  A task's vtime advances by its
- * run time scaled by 100/weight; a sleeper rejoins at most slice_lag_ns
- * behind the current vtime, so it runs soon but cannot starve anyone.
- * Because every queued task is reachable from the one vtime-ordered queue
- * and vtime only grows, each runnable task runs within a bounded time and
- * the sched_ext watchdog (timeout_ms) has nothing to find.
+ * Policy: weighted virtual-time fairness with an input boost.  A waking
+ * task goes straight to an idle CPU when there is one (its previous CPU
+ * first); otherwise it joins one shared queue ordered by a deadline
+ * derived from its virtual time, from which every CPU takes the most
+ * deserving task it may run.  A task's vtime advances by its run time
+ * scaled by 100/weight; a sleeper is queued at most slice_lag_ns behind
+ * the current vtime, so it runs soon but cannot starve anyone.  Input
+ * handlers (input.bpf.h) are queued input_boost_ns earlier while the input
+ * window is open; the boost is not added to their vtime, so it cannot pile
+ * up.  Every queued task is reachable from the one queue and keys only
+ * grow, so each runnable task runs within a bounded time and the sched_ext
+ * watchdog (timeout_ms) has nothing to find.
  *
  * Nothing here depends on userspace after attach: settings live in
  * maps/tunables, counters in maps/stats, and why the scheduler stopped in
  * maps/exit_info, all readable with bpftool.
  */
 #include "scx.bpf.h"
-#include <reflex/abi.h>
-#include <reflex/policy.h>
-#include "events.bpf.h"
+#include "state.bpf.h"
+#include "input.bpf.h"
 
 char _license[] SEC("license") = "GPL";
 
-/* The shared vtime-ordered queue (a user DSQ id: bit 63 clear). */
+/* The shared deadline-ordered queue (a user DSQ id: bit 63 clear). */
 #define REFLEX_DSQ_SHARED	0
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, u32);
-	__type(value, struct reflex_stats);
-} stats SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, u32);
-	__type(value, struct reflex_tunables);
-} tunables SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, u32);
-	__type(value, struct reflex_exit_info);
-} exit_info SEC(".maps");
-
-struct reflex_task_ctx {
-	u64 run_start;		/* scx_bpf_now() when the task last started */
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, int);
-	__type(value, struct reflex_task_ctx);
-} task_ctx SEC(".maps");
-
-/*
- * The vtime of the most recently started task: the system's "now" in
- * virtual time.  Updated without atomics from ops.running on all CPUs; a
- * lost update only makes one sleeper's head start a little larger.
- */
-static u64 vtime_now;
-
-static const u32 zero;
-
-#define stat_add(field, n)						\
-do {									\
-	struct reflex_stats *__s = bpf_map_lookup_elem(&stats, &zero);	\
-									\
-	if (__s)							\
-		__s->field += (n);					\
-} while (0)
-#define stat_inc(field)	stat_add(field, 1)
-
-/* The tunables as the scheduler may use them; clamps are counted. */
-static __always_inline void get_settings(struct reflex_settings *s)
-{
-	int clamped;
-
-	clamped = reflex_settings_get(bpf_map_lookup_elem(&tunables, &zero), s);
-	if (clamped)
-		stat_add(tunable_clamped, clamped);
-}
 
 s32 REFLEX_OP(select_cpu, struct task_struct *p, s32 prev_cpu, u64 wake_flags)
 {
@@ -115,8 +57,9 @@ static s32 claim_idle_cpu(struct task_struct *p)
 
 void REFLEX_OP(enqueue, struct task_struct *p, u64 enq_flags)
 {
+	struct reflex_task_ctx *tctx;
 	struct reflex_settings set;
-	u64 vtime;
+	u64 boost = 0, vtime = vtime_now;
 	s32 cpu;
 
 	stat_inc(enqueue);
@@ -135,9 +78,18 @@ void REFLEX_OP(enqueue, struct task_struct *p, u64 enq_flags)
 		return;
 	}
 
-	vtime = reflex_vtime_floor(p->scx.dsq_vtime, vtime_now,
-				   set.slice_lag_ns);
-	scx_bpf_dsq_insert_vtime(p, REFLEX_DSQ_SHARED, set.slice_ns, vtime,
+	tctx = task_ctx_get(p, false);
+	if (tctx) {
+		vtime = tctx->vtime;
+		if (input_boosted(tctx, &set, bpf_ktime_get_ns())) {
+			boost = set.input_boost_ns;
+			stat_inc(enqueue_boost);
+			mirror_input_task(p, tctx->input_depth, 0, 0, 1);
+		}
+	}
+	scx_bpf_dsq_insert_vtime(p, REFLEX_DSQ_SHARED, set.slice_ns,
+				 reflex_deadline(vtime, vtime_now,
+						 set.slice_lag_ns, boost),
 				 enq_flags);
 	stat_inc(enqueue_shared);
 }
@@ -164,45 +116,74 @@ void REFLEX_OP(dispatch, s32 cpu, struct task_struct *prev)
 	stat_inc(dispatch_idle);
 }
 
+void REFLEX_OP(runnable, struct task_struct *p, u64 enq_flags)
+{
+	struct reflex_settings set;
+
+	if (!(enq_flags & SCX_ENQ_WAKEUP))
+		return;
+	get_settings(&set);
+	input_chain_wakeup(p, &set);
+}
+
 void REFLEX_OP(running, struct task_struct *p)
 {
-	struct reflex_task_ctx *tctx;
+	struct reflex_task_ctx *tctx = task_ctx_get(p, false);
 
-	tctx = bpf_task_storage_get(&task_ctx, p, 0, 0);
-	if (tctx)
-		tctx->run_start = scx_bpf_now();
-	if (reflex_vtime_before(vtime_now, p->scx.dsq_vtime))
-		vtime_now = p->scx.dsq_vtime;
 	stat_inc(running);
+	if (!tctx)
+		return;
+	tctx->run_start = scx_bpf_now();
+	if (reflex_vtime_before(vtime_now, tctx->vtime))
+		vtime_now = tctx->vtime;
+}
+
+/*
+ * Charge the time @p ran since it started or was last charged.  Called on
+ * every tick too, so that a task that keeps its CPU (dispatch found
+ * nothing else to run) pays as it goes, not in one lump when it stops.
+ */
+static void charge_run(struct task_struct *p, struct reflex_task_ctx *tctx,
+		       bool stopping)
+{
+	u64 now = scx_bpf_now(), delta;
+
+	if (!tctx->run_start)
+		return;
+	delta = now - tctx->run_start;
+	tctx->run_start = stopping ? 0 : now;
+	stat_add(run_ns, delta);
+	tctx->vtime += reflex_vtime_charge(delta, p->scx.weight);
+}
+
+void REFLEX_OP(tick, struct task_struct *p)
+{
+	struct reflex_task_ctx *tctx = task_ctx_get(p, false);
+
+	if (tctx)
+		charge_run(p, tctx, false);
 }
 
 void REFLEX_OP(stopping, struct task_struct *p, bool runnable)
 {
-	struct reflex_task_ctx *tctx;
-	u64 delta;
+	struct reflex_task_ctx *tctx = task_ctx_get(p, false);
 
-	tctx = bpf_task_storage_get(&task_ctx, p, 0, 0);
-	if (!tctx || !tctx->run_start)
-		return;
-	delta = scx_bpf_now() - tctx->run_start;
-	tctx->run_start = 0;
-	stat_add(run_ns, delta);
-	scx_bpf_task_set_dsq_vtime(p, p->scx.dsq_vtime +
-				   reflex_vtime_charge(delta, p->scx.weight));
+	if (tctx)
+		charge_run(p, tctx, true);
 }
 
 void REFLEX_OP(enable, struct task_struct *p)
 {
+	struct reflex_task_ctx *tctx = task_ctx_get(p, false);
+
 	/* A task new to the scheduler starts at the current vtime. */
-	scx_bpf_task_set_dsq_vtime(p, vtime_now);
+	if (tctx)
+		tctx->vtime = vtime_now;
 }
 
 s32 REFLEX_OP(init_task, struct task_struct *p, struct scx_init_task_args *args)
 {
-	if (!bpf_task_storage_get(&task_ctx, p, 0,
-				  BPF_LOCAL_STORAGE_GET_F_CREATE))
-		return -ENOMEM;
-	return 0;
+	return task_ctx_get(p, true) ? 0 : -ENOMEM;
 }
 
 s32 REFLEX_OP_SLEEPABLE(init)
@@ -251,6 +232,8 @@ struct sched_ext_ops reflex_ops = {
 	REFLEX_OP_SLOT(select_cpu),
 	REFLEX_OP_SLOT(enqueue),
 	REFLEX_OP_SLOT(dispatch),
+	REFLEX_OP_SLOT(tick),
+	REFLEX_OP_SLOT(runnable),
 	REFLEX_OP_SLOT(running),
 	REFLEX_OP_SLOT(stopping),
 	REFLEX_OP_SLOT(enable),

@@ -39,12 +39,10 @@
 #endif
 
 /*
- * Values that joined the uapi in Linux 6.4; Debian 12's stock headers are
- * older, so they are named here rather than taken from <linux/bpf.h>.
+ * BPF_STRUCT_OPS joined enum bpf_attach_type in Linux 6.4; Debian 12's
+ * stock uapi headers are older, so the value is named here.
  */
-#define ATTACH_STRUCT_OPS	44	/* BPF_STRUCT_OPS */
-#define MAP_TYPE_STRUCT_OPS	26	/* BPF_MAP_TYPE_STRUCT_OPS */
-#define PROG_TYPE_STRUCT_OPS	27	/* BPF_PROG_TYPE_STRUCT_OPS */
+#define ATTACH_STRUCT_OPS	44
 
 #define SCX_SYSFS		"/sys/kernel/sched_ext"
 #define OPS_VALUE_TYPE		"bpf_struct_ops_sched_ext_ops"
@@ -172,8 +170,9 @@ static const char *map_type_name(__u32 type)
 {
 	static const char *const names[] = {
 		[1] = "hash", [2] = "array", [5] = "percpu_hash",
-		[6] = "percpu_array", [MAP_TYPE_STRUCT_OPS] = "struct_ops",
-		[27] = "ringbuf", [29] = "task_storage",
+		[6] = "percpu_array", [BPF_MAP_TYPE_STRUCT_OPS] = "struct_ops",
+		[BPF_MAP_TYPE_RINGBUF] = "ringbuf",
+		[BPF_MAP_TYPE_TASK_STORAGE] = "task_storage",
 	};
 
 	if (type < sizeof(names) / sizeof(names[0]) && names[type])
@@ -316,6 +315,128 @@ static struct btf *load_kernel_btf(void)
 		     "cannot load the kernel's BTF (/sys/kernel/btf/vmlinux): %s",
 		     strerror(errno));
 	return btf;
+}
+
+/* ---- input hooks ---------------------------------------------------- */
+
+/*
+ * Call @fn for every pinned program of @type under progs/, with its name
+ * and fd; stop at the first non-zero return.
+ */
+static int for_each_pinned_prog(__u32 type,
+				int (*fn)(const char *name, int fd, void *arg),
+				void *arg)
+{
+	DIR *d = opendir(REFLEX_PIN_PROGS);
+	struct dirent *e;
+	int ret = 0;
+
+	if (!d) {
+		fail("pin the scheduler with 'make pin'", "cannot list %s: %s",
+		     REFLEX_PIN_PROGS, strerror(errno));
+		return -1;
+	}
+	while (!ret && (e = readdir(d))) {
+		struct bpf_prog_info info = {};
+		__u32 len = sizeof(info);
+		char path[PATH_MAX];
+		int fd;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", REFLEX_PIN_PROGS,
+			 e->d_name);
+		fd = bpf_obj_get(path);
+		if (fd < 0)
+			continue;
+		if (!strcmp(bpf_fd_kind(fd), "prog") &&
+		    !bpf_obj_get_info_by_fd(fd, &info, &len) &&
+		    info.type == type)
+			ret = fn(e->d_name, fd, arg);
+		close(fd);
+	}
+	closedir(d);
+	return ret;
+}
+
+static int attach_hook(const char *name, int fd, void *arg)
+{
+	char path[PATH_MAX];
+	int link;
+
+	link = bpf_raw_tracepoint_open(NULL, fd);
+	if (link < 0) {
+		fail("the kernel log may say more: 'dmesg | tail'",
+		     "cannot attach input hook %s: %s", name, strerror(errno));
+		return -1;
+	}
+	snprintf(path, sizeof(path), "%s/%s", REFLEX_PIN_HOOK_LINKS, name);
+	if (bpf_obj_pin(link, path)) {
+		fail(NULL, "cannot pin the link of input hook %s at %s: %s",
+		     name, path, strerror(errno));
+		close(link);
+		return -1;
+	}
+	close(link);
+	(*(int *)arg)++;
+	return 0;
+}
+
+/*
+ * Detach the input hooks: remove each link pin under links/ (detaching it
+ * first, in case someone else holds the link), then the directory.
+ */
+static int detach_hooks(void)
+{
+	DIR *d = opendir(REFLEX_PIN_HOOK_LINKS);
+	struct dirent *e;
+	int ret = 0;
+
+	if (!d)
+		return errno == ENOENT ? 0 : -1;
+	while ((e = readdir(d))) {
+		char path[PATH_MAX];
+		int fd;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", REFLEX_PIN_HOOK_LINKS,
+			 e->d_name);
+		fd = bpf_obj_get(path);
+		if (fd >= 0 && !strcmp(bpf_fd_kind(fd), "link"))
+			bpf_link_detach(fd);
+		if (fd >= 0)
+			close(fd);
+		if (unlink(path)) {
+			fail(NULL, "cannot remove %s: %s", path, strerror(errno));
+			ret = -1;
+		}
+	}
+	closedir(d);
+	if (!ret && rmdir(REFLEX_PIN_HOOK_LINKS)) {
+		fail(NULL, "cannot remove %s: %s", REFLEX_PIN_HOOK_LINKS,
+		     strerror(errno));
+		ret = -1;
+	}
+	return ret;
+}
+
+/* Attach every pinned tracing program; returns how many, or -1. */
+static int attach_hooks(void)
+{
+	int nr = 0;
+
+	if (mkdir(REFLEX_PIN_HOOK_LINKS, 0700)) {
+		fail("detach first: 'make unpin', then 'make pin'",
+		     "cannot create %s: %s", REFLEX_PIN_HOOK_LINKS,
+		     strerror(errno));
+		return -1;
+	}
+	if (for_each_pinned_prog(BPF_PROG_TYPE_TRACING, attach_hook, &nr)) {
+		detach_hooks();
+		return -1;
+	}
+	return nr;
 }
 
 /* ---- attach --------------------------------------------------------- */
@@ -466,45 +587,25 @@ static int set_prog_slots(struct ops_value *v)
  * is a program for an op this kernel does not have, and attaching without
  * it would silently run a different scheduler.
  */
+static int check_prog_used(const char *name, int fd, void *arg)
+{
+	struct ops_value *v = arg;
+	size_t plen = strlen(REFLEX_OPS_PROG_PREFIX);
+
+	(void)fd;
+	if (!strncmp(name, REFLEX_OPS_PROG_PREFIX, plen) &&
+	    find_member(v->btf, v->ops, name + plen))
+		return 0;
+	fail("the object was built for another kernel: rebuild against this one (make clean all) and pin again",
+	     "pinned program %s/%s matches no member of this kernel's struct sched_ext_ops",
+	     REFLEX_PIN_PROGS, name);
+	return -1;
+}
+
 static int check_all_progs_used(struct ops_value *v)
 {
-	DIR *d = opendir(REFLEX_PIN_PROGS);
-	struct dirent *e;
-	int ret = 0;
-
-	if (!d) {
-		fail(NULL, "cannot list %s: %s", REFLEX_PIN_PROGS,
-		     strerror(errno));
-		return -1;
-	}
-	while ((e = readdir(d)) && !ret) {
-		size_t plen = strlen(REFLEX_OPS_PROG_PREFIX);
-		struct bpf_prog_info info = {};
-		__u32 len = sizeof(info);
-		char path[PATH_MAX];
-		int fd;
-
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", REFLEX_PIN_PROGS,
-			 e->d_name);
-		fd = bpf_obj_get(path);
-		if (fd < 0)
-			continue;
-		if (!strcmp(bpf_fd_kind(fd), "prog") &&
-		    !bpf_obj_get_info_by_fd(fd, &info, &len) &&
-		    info.type == PROG_TYPE_STRUCT_OPS &&
-		    (strncmp(e->d_name, REFLEX_OPS_PROG_PREFIX, plen) ||
-		     !find_member(v->btf, v->ops, e->d_name + plen))) {
-			fail("the object was built for another kernel: rebuild against this one (make clean all) and pin again",
-			     "pinned program %s matches no member of this kernel's struct sched_ext_ops",
-			     path);
-			ret = -1;
-		}
-		close(fd);
-	}
-	closedir(d);
-	return ret;
+	return for_each_pinned_prog(BPF_PROG_TYPE_STRUCT_OPS, check_prog_used,
+				    v);
 }
 
 /* Wait until /sys/kernel/sched_ext/state reads @want (or "disabled"). */
@@ -577,7 +678,7 @@ static int cmd_attach(void)
 	struct bpf_map_info info;
 	struct btf *btf = NULL;
 	char *value = NULL, state[32];
-	int map_fd, link_fd = -1, ret = 1, i;
+	int map_fd, link_fd = -1, ret = 1, nr_hooks, i;
 	__u32 key = 0;
 
 	if (!have_sched_ext() || !am_root("attach"))
@@ -588,7 +689,7 @@ static int cmd_attach(void)
 		return 1;
 	}
 	map_fd = open_pinned_map(REFLEX_PIN_MAPS "/" REFLEX_OPS_MAP,
-				 MAP_TYPE_STRUCT_OPS, &info);
+				 BPF_MAP_TYPE_STRUCT_OPS, &info);
 	if (map_fd < 0)
 		return 1;
 	btf = load_kernel_btf();
@@ -634,29 +735,36 @@ static int cmd_attach(void)
 		goto out;
 	}
 
+	/* The input hooks first, so the scheduler starts with input state. */
+	nr_hooks = attach_hooks();
+	if (nr_hooks < 0)
+		goto out;
+
 	link_fd = bpf_link_create(map_fd, 0, ATTACH_STRUCT_OPS, NULL);
 	if (link_fd < 0) {
 		link_create_error(errno);
-		goto out;
+		goto out_hooks;
 	}
 	if (bpf_obj_pin(link_fd, REFLEX_PIN_LINK)) {
 		fail("is bpffs mounted read-write at /sys/fs/bpf?",
 		     "cannot pin the link at %s: %s", REFLEX_PIN_LINK,
 		     strerror(errno));
-		goto out;	/* closing the only link fd detaches */
+		goto out_hooks;	/* closing the only link fd detaches */
 	}
-	chmod(REFLEX_PIN_LINK, 0600);
 
 	if (wait_state("enabled", state, sizeof(state)) ||
 	    strcmp(state, "enabled")) {
 		explain_failed_enable();
 		bpf_link_detach(link_fd);
 		unlink(REFLEX_PIN_LINK);
-		goto out;
+		goto out_hooks;
 	}
-	note("attached %s; the link is pinned at %s", REFLEX_OPS_NAME,
-	     REFLEX_PIN_LINK);
+	note("attached %s and %d input hooks; the links are pinned at %s and %s/",
+	     REFLEX_OPS_NAME, nr_hooks, REFLEX_PIN_LINK, REFLEX_PIN_HOOK_LINKS);
 	ret = 0;
+	goto out;
+out_hooks:
+	detach_hooks();
 out:
 	for (i = 0; i < v.nr_progs; i++)
 		close(v.prog_fds[i]);
@@ -676,6 +784,8 @@ static int cmd_detach(void)
 	int fd;
 
 	if (!have_sched_ext() || !am_root("detach"))
+		return 1;
+	if (detach_hooks())
 		return 1;
 	if (!path_exists(REFLEX_PIN_LINK)) {
 		note("not attached (no %s)", REFLEX_PIN_LINK);
@@ -711,11 +821,33 @@ struct status {
 	bool readable;		/* we may look at the pins */
 	bool link;		/* the link is pinned */
 	__u32 link_id;
+	char hooks[256];	/* names of the pinned input hook links */
+	int nr_hooks;
 	bool running;		/* reflex is the live sched_ext scheduler */
 	bool have_exit;
 	struct reflex_exit_info exit;
 	char exit_kind[64];	/* enum scx_exit_kind name, "" if unknown */
 };
+
+static void list_hooks(struct status *s)
+{
+	DIR *d = opendir(REFLEX_PIN_HOOK_LINKS);
+	struct dirent *e;
+	size_t len = 0;
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		len += snprintf(s->hooks + len, sizeof(s->hooks) - len, "%s%s",
+				len ? " " : "", e->d_name);
+		if (len >= sizeof(s->hooks))
+			len = sizeof(s->hooks) - 1;
+		s->nr_hooks++;
+	}
+	closedir(d);
+}
 
 static void get_status(struct status *s, const struct btf *btf)
 {
@@ -741,6 +873,7 @@ static void get_status(struct status *s, const struct btf *btf)
 		if (fd >= 0)
 			close(fd);
 	}
+	list_hooks(s);
 	if (!read_exit_info(&s->exit) && s->exit.kind) {
 		const char *kind = btf ? btf_enum_name(btf, "scx_exit_kind",
 						       s->exit.kind) : NULL;
@@ -749,6 +882,15 @@ static void get_status(struct status *s, const struct btf *btf)
 		snprintf(s->exit_kind, sizeof(s->exit_kind), "%s",
 			 kind ? kind : "");
 	}
+}
+
+static void print_hook_names_json(struct json *j, const char *names)
+{
+	char buf[sizeof(((struct status *)0)->hooks)], *tok, *save;
+
+	snprintf(buf, sizeof(buf), "%s", names);
+	for (tok = strtok_r(buf, " ", &save); tok; tok = strtok_r(NULL, " ", &save))
+		json_str(j, NULL, tok);
 }
 
 static void print_status_json(const struct status *s)
@@ -766,6 +908,9 @@ static void print_status_json(const struct status *s)
 		json_bool(&j, "link_pinned", s->link);
 		if (s->link_id)
 			json_u64(&j, "link_id", s->link_id);
+		json_arr_begin(&j, "hooks");
+		print_hook_names_json(&j, s->hooks);
+		json_arr_end(&j);
 	}
 	if (s->have_exit) {
 		json_obj_begin(&j, "exit");
@@ -799,6 +944,8 @@ static void print_status_text(const struct status *s)
 		printf("pins:     %s (link id %u%s)\n", REFLEX_PIN_ROOT,
 		       s->link_id, s->running ? "" :
 		       "; stale: the kernel is not running scx_reflex");
+	if (s->pinned && s->readable)
+		printf("hooks:    %s\n", s->nr_hooks ? s->hooks : "none");
 	if (!s->have_exit) {
 		if (s->pinned && s->readable)
 			printf("exit:     none\n");

@@ -37,9 +37,9 @@ while getopts "HVk:" o; do
 	esac
 done
 
-HOST_TESTS="host/test_build.sh host/test_policy host/test_errors.sh"
+HOST_TESTS="host/test_build.sh host/test_policy host/test_errors.sh host/test_events.sh"
 VM_TESTS="vm/test_pin.sh vm/test_stress.sh vm/test_exit.sh"
-VM_SMP4_TESTS="vm/test_stress.sh"
+VM_SMP4_TESTS="vm/test_stress.sh vm/test_input.sh"
 
 n=0 failed=0
 

@@ -44,13 +44,85 @@
 #define REFLEX_MAP_TUNABLES	"tunables"
 #define REFLEX_MAP_EXIT_INFO	"exit_info"
 #define REFLEX_MAP_EVENTS_FMT	"events_%02u"	/* events_00 .. events_15 */
+#define REFLEX_MAP_EVENT_COUNTS	"event_counts"
+#define REFLEX_MAP_INPUT_TASKS	"input_tasks"
+
+/* Pinned links of the input hooks: links/<program name>. */
+#define REFLEX_PIN_HOOK_LINKS	REFLEX_PIN_ROOT "/links"
 
 /*
  * Input event ring buffers: one per CPU modulo 16, so that a flood on one
- * CPU cannot fill another CPU's buffer.  Fed by the input pipeline.
+ * CPU cannot fill another CPU's buffer.  An event produced on CPU c goes
+ * to events_<c % 16>.
  */
 #define REFLEX_NR_EVENT_RINGS	16
 #define REFLEX_EVENT_RING_SIZE	(256 * 1024)	/* bytes, power of two */
+
+/*
+ * One input event, as the kernel's input core saw it (input_event()).
+ * Fixed size; a consumer checks version and size before anything else.
+ * Privacy: code and value are 0 unless tunables.event_codes is set
+ * (REFLEX_EVENT_F_CODES marks records that carry them); the class says
+ * what kind of event it was (a key press, a release, pointer motion, ...)
+ * without saying which key.
+ */
+#define REFLEX_EVENT_VERSION	1
+#define REFLEX_EVENT_F_CODES	0x1	/* code and value are the real ones */
+
+struct reflex_input_event {
+	__u16 version;		/* REFLEX_EVENT_VERSION */
+	__u16 size;		/* sizeof(struct reflex_input_event) */
+	__u16 cpu;		/* CPU that produced the event */
+	__u16 ring;		/* ring it was written to: cpu % 16 */
+	__u64 ts_ns;		/* CLOCK_MONOTONIC, when input_event() ran */
+	__u64 seq;		/* per-ring sequence number, from 0 */
+	__u32 dev;		/* N of the kernel's "inputN" device */
+	__u16 bustype;		/* the device's struct input_id */
+	__u16 vendor;
+	__u16 product;
+	__u16 type;		/* EV_SYN, EV_KEY, EV_REL, EV_ABS, ... */
+	__u16 class;		/* enum reflex_event_class */
+	__u16 code;		/* KEY_A, REL_X, ...: 0 unless F_CODES */
+	__s32 value;		/* 0 unless F_CODES */
+	__u32 flags;		/* REFLEX_EVENT_F_* */
+};
+
+enum reflex_event_class {
+	REFLEX_CLASS_OTHER = 0,
+	REFLEX_CLASS_SYN,		/* EV_SYN: end of a packet */
+	REFLEX_CLASS_KEY_PRESS,		/* keyboard key (code below BTN_MISC) */
+	REFLEX_CLASS_KEY_RELEASE,
+	REFLEX_CLASS_KEY_REPEAT,
+	REFLEX_CLASS_BTN_PRESS,		/* mouse, pad or joystick button */
+	REFLEX_CLASS_BTN_RELEASE,
+	REFLEX_CLASS_REL_MOTION,	/* REL_X, REL_Y */
+	REFLEX_CLASS_REL_WHEEL,		/* wheels, hi-res wheels */
+	REFLEX_CLASS_REL_OTHER,
+	REFLEX_CLASS_ABS,		/* absolute axes: sticks, touch */
+	REFLEX_CLASS_MSC,		/* EV_MSC: scan codes and the like */
+	REFLEX_NR_CLASSES
+};
+
+/* Per-ring counters (maps/event_counts, an ARRAY indexed by ring). */
+struct reflex_ring_counts {
+	__u64 produced;		/* records written (and next seq) */
+	__u64 dropped;		/* records lost: the ring was full */
+};
+
+/*
+ * A task that consumed input (maps/input_tasks, an LRU_HASH keyed by
+ * thread id): for people and tests to see which tasks the scheduler
+ * treats as input handlers.  The scheduler itself decides from task
+ * storage; this map only mirrors it.
+ */
+struct reflex_input_task {
+	__u32 tgid;
+	__u32 depth;		/* 0: read evdev itself; 1, 2: woken by one */
+	__u64 last_input_ns;	/* CLOCK_MONOTONIC of the last input it got */
+	__u64 nr_events;	/* events it read (depth 0) */
+	__u64 nr_boosted;	/* enqueues that got the input boost */
+	char comm[16];
+};
 
 /*
  * Per-CPU scheduler counters (maps/stats, a one-entry PERCPU_ARRAY).  Every
@@ -61,12 +133,17 @@ struct reflex_stats {
 	__u64 select_idle;	/* wakeups placed on an idle CPU by select_cpu */
 	__u64 enqueue_idle;	/* enqueues sent to an idle CPU's local queue */
 	__u64 enqueue_shared;	/* enqueues into the shared vtime queue */
+	__u64 enqueue_boost;	/* ... of them with the input boost */
 	__u64 dispatch_shared;	/* tasks this CPU took from the shared queue */
 	__u64 dispatch_keep;	/* dispatch found nothing; previous task kept */
 	__u64 dispatch_idle;	/* dispatch found nothing; CPU goes idle */
 	__u64 running;		/* tasks started on this CPU (ops.running) */
 	__u64 run_ns;		/* time tasks ran on this CPU, in ns */
 	__u64 tunable_clamped;	/* tunable reads that were out of range */
+	__u64 input_events;	/* input_event() calls seen on this CPU */
+	__u64 input_reads;	/* events read from evdev by a task */
+	__u64 handler_marks;	/* tasks (re)marked as input handler by a read */
+	__u64 chain_marks;	/* tasks marked because a handler woke them */
 };
 
 /*
@@ -79,9 +156,12 @@ struct reflex_stats {
 #define REFLEX_TUNABLES_VERSION	1
 struct reflex_tunables {
 	__u32 version;		/* REFLEX_TUNABLES_VERSION once initialised */
-	__u32 __pad;
+	__u32 event_codes;	/* 1: events carry key codes and values */
 	__u64 slice_ns;		/* time slice given to a task */
 	__u64 slice_lag_ns;	/* vtime credit a sleeper may bank, at most */
+	__u64 input_window_ns;	/* how long after input handlers are boosted */
+	__u64 input_boost_ns;	/* how far ahead a boosted handler is queued */
+	__u64 handler_ttl_ns;	/* how long a task stays an input handler */
 };
 
 /*

@@ -26,6 +26,17 @@
 #define REFLEX_SLICE_NS_MAX	(100 * REFLEX_NSEC_PER_MSEC)
 #define REFLEX_SLICE_LAG_NS_DFL	(10 * REFLEX_NSEC_PER_MSEC)
 #define REFLEX_SLICE_LAG_NS_MAX	(1000 * REFLEX_NSEC_PER_MSEC)
+#define REFLEX_INPUT_WINDOW_NS_DFL	(5 * REFLEX_NSEC_PER_MSEC)
+#define REFLEX_INPUT_WINDOW_NS_MAX	(1000 * REFLEX_NSEC_PER_MSEC)
+#define REFLEX_INPUT_BOOST_NS_DFL	(20 * REFLEX_NSEC_PER_MSEC)
+#define REFLEX_INPUT_BOOST_NS_MAX	(100 * REFLEX_NSEC_PER_MSEC)
+#define REFLEX_HANDLER_TTL_NS_DFL	(2000 * REFLEX_NSEC_PER_MSEC)
+#define REFLEX_HANDLER_TTL_NS_MIN	(1 * REFLEX_NSEC_PER_MSEC)
+#define REFLEX_HANDLER_TTL_NS_MAX	(60000 * REFLEX_NSEC_PER_MSEC)
+
+/* How many wakeups away from an evdev reader a task may be and still
+ * count as an input handler (1: woken by a reader; 2: woken by that). */
+#define REFLEX_INPUT_CHAIN_MAX	2
 
 static inline int reflex_vtime_before(__u64 a, __u64 b)
 {
@@ -84,15 +95,22 @@ static inline __u64 reflex_clamp(__u64 v, __u64 lo, __u64 hi, int *clamped)
 static inline void reflex_tunables_default(struct reflex_tunables *t)
 {
 	t->version = REFLEX_TUNABLES_VERSION;
-	t->__pad = 0;
+	t->event_codes = 0;
 	t->slice_ns = REFLEX_SLICE_NS_DFL;
 	t->slice_lag_ns = REFLEX_SLICE_LAG_NS_DFL;
+	t->input_window_ns = REFLEX_INPUT_WINDOW_NS_DFL;
+	t->input_boost_ns = REFLEX_INPUT_BOOST_NS_DFL;
+	t->handler_ttl_ns = REFLEX_HANDLER_TTL_NS_DFL;
 }
 
 /* What the scheduler runs with: the tunables, checked. */
 struct reflex_settings {
 	__u64 slice_ns;
 	__u64 slice_lag_ns;
+	__u64 input_window_ns;
+	__u64 input_boost_ns;
+	__u64 handler_ttl_ns;
+	__u32 event_codes;
 };
 
 /*
@@ -108,13 +126,104 @@ static inline int reflex_settings_get(const struct reflex_tunables *t,
 
 	s->slice_ns = REFLEX_SLICE_NS_DFL;
 	s->slice_lag_ns = REFLEX_SLICE_LAG_NS_DFL;
+	s->input_window_ns = REFLEX_INPUT_WINDOW_NS_DFL;
+	s->input_boost_ns = REFLEX_INPUT_BOOST_NS_DFL;
+	s->handler_ttl_ns = REFLEX_HANDLER_TTL_NS_DFL;
+	s->event_codes = 0;
 	if (!t || t->version != REFLEX_TUNABLES_VERSION)
 		return 0;
 	s->slice_ns = reflex_clamp(t->slice_ns, REFLEX_SLICE_NS_MIN,
 				   REFLEX_SLICE_NS_MAX, &clamped);
 	s->slice_lag_ns = reflex_clamp(t->slice_lag_ns, 0,
 				       REFLEX_SLICE_LAG_NS_MAX, &clamped);
+	s->input_window_ns = reflex_clamp(t->input_window_ns, 0,
+					  REFLEX_INPUT_WINDOW_NS_MAX, &clamped);
+	s->input_boost_ns = reflex_clamp(t->input_boost_ns, 0,
+					 REFLEX_INPUT_BOOST_NS_MAX, &clamped);
+	s->handler_ttl_ns = reflex_clamp(t->handler_ttl_ns,
+					 REFLEX_HANDLER_TTL_NS_MIN,
+					 REFLEX_HANDLER_TTL_NS_MAX, &clamped);
+	s->event_codes = reflex_clamp(t->event_codes, 0, 1, &clamped);
 	return clamped;
+}
+
+/*
+ * The key a task is queued with in the shared queue: its vtime, no further
+ * behind @vtime_now than @lag_ns, and @boost_ns earlier still for a boosted
+ * task.  The boost is not added to the task's own vtime, so it cannot pile
+ * up: a boosted task that keeps running pays for it and falls back behind
+ * the others after at most @boost_ns of extra virtual run time.
+ */
+static inline __u64 reflex_deadline(__u64 vtime, __u64 vtime_now,
+				    __u64 lag_ns, __u64 boost_ns)
+{
+	return reflex_vtime_floor(vtime, vtime_now, lag_ns) - boost_ns;
+}
+
+/* Was @then (0: never) less than @window_ns before @now? */
+static inline int reflex_within(__u64 now, __u64 then, __u64 window_ns)
+{
+	return then && now - then < window_ns;
+}
+
+/*
+ * Input event types and codes, as in the uapi <linux/input-event-codes.h>
+ * (the BPF side has no uapi headers; selftests/host/test_policy.c checks
+ * these against them).
+ */
+#define REFLEX_EV_SYN		0x00
+#define REFLEX_EV_KEY		0x01
+#define REFLEX_EV_REL		0x02
+#define REFLEX_EV_ABS		0x03
+#define REFLEX_EV_MSC		0x04
+#define REFLEX_BTN_MISC		0x100	/* first button code */
+#define REFLEX_KEY_OK		0x160	/* first key code after the buttons */
+#define REFLEX_BTN_TRIGGER_HAPPY 0x2c0	/* extra buttons */
+#define REFLEX_KEY_MAX		0x2ff
+#define REFLEX_REL_X		0x00
+#define REFLEX_REL_Y		0x01
+#define REFLEX_REL_HWHEEL	0x06
+#define REFLEX_REL_WHEEL	0x08
+#define REFLEX_REL_WHEEL_HI_RES	0x0b
+#define REFLEX_REL_HWHEEL_HI_RES 0x0c
+
+static inline int reflex_is_button(__u32 code)
+{
+	return (code >= REFLEX_BTN_MISC && code < REFLEX_KEY_OK) ||
+	       (code >= REFLEX_BTN_TRIGGER_HAPPY && code <= REFLEX_KEY_MAX);
+}
+
+/*
+ * What kind of event this is, without saying which key: safe to publish
+ * when the codes themselves are not.
+ */
+static inline __u16 reflex_event_class(__u32 type, __u32 code, __s32 value)
+{
+	switch (type) {
+	case REFLEX_EV_SYN:
+		return REFLEX_CLASS_SYN;
+	case REFLEX_EV_KEY:
+		if (reflex_is_button(code))
+			return value ? REFLEX_CLASS_BTN_PRESS :
+				       REFLEX_CLASS_BTN_RELEASE;
+		if (value == 0)
+			return REFLEX_CLASS_KEY_RELEASE;
+		return value == 2 ? REFLEX_CLASS_KEY_REPEAT :
+				    REFLEX_CLASS_KEY_PRESS;
+	case REFLEX_EV_REL:
+		if (code == REFLEX_REL_X || code == REFLEX_REL_Y)
+			return REFLEX_CLASS_REL_MOTION;
+		if (code == REFLEX_REL_WHEEL || code == REFLEX_REL_HWHEEL ||
+		    code == REFLEX_REL_WHEEL_HI_RES ||
+		    code == REFLEX_REL_HWHEEL_HI_RES)
+			return REFLEX_CLASS_REL_WHEEL;
+		return REFLEX_CLASS_REL_OTHER;
+	case REFLEX_EV_ABS:
+		return REFLEX_CLASS_ABS;
+	case REFLEX_EV_MSC:
+		return REFLEX_CLASS_MSC;
+	}
+	return REFLEX_CLASS_OTHER;
 }
 
 #endif /* __REFLEX_POLICY_H */

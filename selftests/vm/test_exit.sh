@@ -14,7 +14,7 @@
 [ "$(id -u)" = 0 ] || ktap_skip_all "needs root"
 
 trigger=$OBJTREE/selftests/progs/trigger_error.bpf.o
-runner=$HELPERS/run-syscall-prog
+runner=$HELPERS/bpf-run
 
 ktap_plan 15
 

@@ -1,0 +1,407 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * reflex-stats - what the pinned scx_reflex scheduler is doing.
+ *
+ * Every interval (1 s) one line, vmstat-style, of rates from maps/stats
+ * (summed over CPUs), maps/event_counts and maps/input_tasks.  With -1 it
+ * prints every counter once, totals since the maps were created.  The
+ * counter names come from the map's BTF, so a counter added to
+ * struct reflex_stats shows up here without a change.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/types.h>
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include <reflex/abi.h>
+#include <reflex/policy.h>
+#include "json.h"
+#include "pins.h"
+
+#define NR_FIELDS	(sizeof(struct reflex_stats) / sizeof(__u64))
+#define SCX_STATE	"/sys/kernel/sched_ext/state"
+
+static const char *prog_name = "reflex-stats";
+
+static struct {
+	bool once, json, pretty;
+	double interval;
+	unsigned long count;
+} opt = { .interval = 1.0 };
+
+static volatile sig_atomic_t stop;
+
+struct snapshot {
+	__u64 ns;			/* CLOCK_MONOTONIC when taken */
+	__u64 f[NR_FIELDS];		/* struct reflex_stats, summed */
+	__u64 produced, dropped;	/* all rings */
+	__u64 handlers;			/* input tasks with a live mark */
+	char state[16];
+};
+
+static struct {
+	int stats, counts, tasks, tunables;
+	int nr_cpus;
+	const char *names[NR_FIELDS];	/* from BTF */
+	struct btf *btf;
+} m = { .stats = -1, .counts = -1, .tasks = -1, .tunables = -1 };
+
+static void fail(const char *hint, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void fail(const char *hint, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (opt.json) {
+		struct json j;
+
+		json_init(&j, stdout, opt.pretty);
+		json_obj_begin(&j, NULL);
+		json_str(&j, "error", buf);
+		if (hint)
+			json_str(&j, "hint", hint);
+		json_obj_end(&j);
+		json_finish(&j);
+		return;
+	}
+	fprintf(stderr, "%s: %s\n", prog_name, buf);
+	if (hint)
+		fprintf(stderr, "%s: %s\n", prog_name, hint);
+}
+
+static __u64 now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static int open_map(const char *name, enum bpf_map_type type,
+		    struct bpf_map_info *info)
+{
+	const char *hint = NULL;
+	char path[256], why[512];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", REFLEX_PIN_MAPS, name);
+	fd = reflex_open_map(path, type, info, why, sizeof(why), &hint);
+	if (fd < 0)
+		fail(hint, "%s", why);
+	return fd;
+}
+
+/* Field names of struct reflex_stats, from the stats map's own BTF. */
+static int load_field_names(const struct bpf_map_info *info)
+{
+	const struct btf_member *mem;
+	const struct btf_type *t;
+	int i;
+
+	m.btf = btf__load_from_kernel_by_id(info->btf_id);
+	t = m.btf ? btf__type_by_id(m.btf, info->btf_value_type_id) : NULL;
+	if (!t || !btf_is_struct(t) || t->size != sizeof(struct reflex_stats)) {
+		fail("rebuild the tools with the pinned scheduler's version",
+		     "the pinned stats map is not this version's struct reflex_stats");
+		return -1;
+	}
+	mem = btf_members(t);
+	for (i = 0; i < btf_vlen(t) && (size_t)i < NR_FIELDS; i++, mem++)
+		m.names[btf_member_bit_offset(t, i) / 64] =
+			btf__name_by_offset(m.btf, mem->name_off);
+	return 0;
+}
+
+static int open_maps(void)
+{
+	struct bpf_map_info info;
+
+	m.stats = open_map(REFLEX_MAP_STATS, BPF_MAP_TYPE_PERCPU_ARRAY, &info);
+	if (m.stats < 0 || load_field_names(&info))
+		return -1;
+	m.counts = open_map(REFLEX_MAP_EVENT_COUNTS, BPF_MAP_TYPE_ARRAY, &info);
+	m.tasks = open_map(REFLEX_MAP_INPUT_TASKS, BPF_MAP_TYPE_LRU_HASH, &info);
+	m.tunables = open_map(REFLEX_MAP_TUNABLES, BPF_MAP_TYPE_ARRAY, &info);
+	m.nr_cpus = libbpf_num_possible_cpus();
+	if (m.counts < 0 || m.tasks < 0 || m.tunables < 0 || m.nr_cpus <= 0)
+		return -1;
+	return 0;
+}
+
+/* Input tasks whose mark has not decayed (tunables.handler_ttl_ns). */
+static __u64 count_handlers(__u64 now)
+{
+	struct reflex_tunables t = {};
+	struct reflex_settings set;
+	struct reflex_input_task it;
+	__u32 key, next, *prev = NULL, zero = 0;
+	__u64 n = 0;
+
+	bpf_map_lookup_elem(m.tunables, &zero, &t);
+	reflex_settings_get(&t, &set);
+	while (!bpf_map_get_next_key(m.tasks, prev, &next)) {
+		key = next;
+		prev = &key;
+		if (!bpf_map_lookup_elem(m.tasks, &key, &it) &&
+		    reflex_within(now, it.last_input_ns, set.handler_ttl_ns))
+			n++;
+	}
+	return n;
+}
+
+static int take(struct snapshot *s)
+{
+	struct reflex_stats *percpu;
+	struct reflex_ring_counts c;
+	__u32 key = 0, ring;
+	FILE *f;
+	int cpu;
+	size_t i;
+
+	memset(s, 0, sizeof(*s));
+	percpu = calloc(m.nr_cpus, sizeof(*percpu));
+	if (!percpu)
+		return -ENOMEM;
+	if (bpf_map_lookup_elem(m.stats, &key, percpu)) {
+		free(percpu);
+		return -errno;
+	}
+	for (cpu = 0; cpu < m.nr_cpus; cpu++)
+		for (i = 0; i < NR_FIELDS; i++)
+			s->f[i] += ((__u64 *)&percpu[cpu])[i];
+	free(percpu);
+	for (ring = 0; ring < REFLEX_NR_EVENT_RINGS; ring++) {
+		if (bpf_map_lookup_elem(m.counts, &ring, &c))
+			return -errno;
+		s->produced += c.produced;
+		s->dropped += c.dropped;
+	}
+	s->ns = now_ns();
+	s->handlers = count_handlers(s->ns);
+	f = fopen(SCX_STATE, "re");
+	if (!f || !fgets(s->state, sizeof(s->state), f))
+		strcpy(s->state, "?");
+	s->state[strcspn(s->state, "\n")] = '\0';
+	if (f)
+		fclose(f);
+	return 0;
+}
+
+#define FIELD(name)	(offsetof(struct reflex_stats, name) / sizeof(__u64))
+
+/* The columns of the live view: a rate per second of each counter. */
+static const struct column {
+	const char *head;
+	size_t field;
+} columns[] = {
+	{ "enq/s", FIELD(enqueue) },
+	{ "idle/s", FIELD(select_idle) },
+	{ "shared/s", FIELD(dispatch_shared) },
+	{ "boost/s", FIELD(enqueue_boost) },
+	{ "run/s", FIELD(running) },
+	{ "input/s", FIELD(input_events) },
+	{ "reads/s", FIELD(input_reads) },
+};
+#define NR_COLUMNS	(sizeof(columns) / sizeof(columns[0]))
+
+static void print_header(void)
+{
+	size_t i;
+
+	printf("%-9s", "state");
+	for (i = 0; i < NR_COLUMNS; i++)
+		printf(" %9s", columns[i].head);
+	printf(" %6s %8s %7s\n", "busy%", "handlers", "drops");
+}
+
+static void print_rates(const struct snapshot *a, const struct snapshot *b)
+{
+	double secs = (b->ns - a->ns) / 1e9;
+	double busy;
+	size_t i;
+
+	printf("%-9s", b->state);
+	for (i = 0; i < NR_COLUMNS; i++)
+		printf(" %9.0f", (b->f[columns[i].field] -
+				  a->f[columns[i].field]) / secs);
+	busy = (b->f[FIELD(run_ns)] - a->f[FIELD(run_ns)]) /
+	       (secs * 1e9 * m.nr_cpus) * 100;
+	printf(" %6.1f %8llu %7llu\n", busy, (unsigned long long)b->handlers,
+	       (unsigned long long)(b->dropped - a->dropped));
+	fflush(stdout);
+}
+
+static void print_totals(const struct snapshot *s)
+{
+	struct json j;
+	size_t i;
+
+	if (!opt.json) {
+		printf("%-20s %s\n", "state", s->state);
+		for (i = 0; i < NR_FIELDS; i++)
+			printf("%-20s %llu\n", m.names[i] ? m.names[i] : "?",
+			       (unsigned long long)s->f[i]);
+		printf("%-20s %llu\n", "events_produced",
+		       (unsigned long long)s->produced);
+		printf("%-20s %llu\n", "events_dropped",
+		       (unsigned long long)s->dropped);
+		printf("%-20s %llu\n", "input_handlers",
+		       (unsigned long long)s->handlers);
+		return;
+	}
+	json_init(&j, stdout, opt.pretty);
+	json_obj_begin(&j, NULL);
+	json_u64(&j, "ts_ns", s->ns);
+	json_str(&j, "state", s->state);
+	json_obj_begin(&j, "stats");
+	for (i = 0; i < NR_FIELDS; i++)
+		json_u64(&j, m.names[i] ? m.names[i] : "?", s->f[i]);
+	json_obj_end(&j);
+	json_u64(&j, "events_produced", s->produced);
+	json_u64(&j, "events_dropped", s->dropped);
+	json_u64(&j, "input_handlers", s->handlers);
+	json_obj_end(&j);
+	json_finish(&j);
+}
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"Usage: %s [OPTIONS]\n"
+"\n"
+"Show what the pinned scx_reflex scheduler is doing: one line of rates per\n"
+"interval, or every counter once.  Needs root: the pins are root-only.\n"
+"\n"
+"  -1, --once          print every counter once (totals) and exit\n"
+"  -i, --interval S    seconds between lines (default 1)\n"
+"  -c, --count N       stop after N lines\n"
+"  -j, --json          JSON: totals, one object per line\n"
+"  -p, --pretty        indented JSON (implies -j)\n"
+"  -h, --help\n"
+"\n"
+"Columns: rates per second of enqueues, wakeups sent straight to an idle\n"
+"CPU, tasks taken from the shared queue, input-boosted enqueues, tasks\n"
+"started, input events, events read from evdev; CPU time used by tasks\n"
+"(busy%%), tasks marked as input handlers now, events dropped (rings full).\n",
+		prog_name);
+}
+
+static int parse_args(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "once", no_argument, NULL, '1' },
+		{ "interval", required_argument, NULL, 'i' },
+		{ "count", required_argument, NULL, 'c' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "pretty", no_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	char *end;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "1i:c:jph", opts, NULL)) != -1) {
+		switch (c) {
+		case '1':
+			opt.once = true;
+			break;
+		case 'i':
+			opt.interval = strtod(optarg, &end);
+			if (*end || opt.interval < 0.01)
+				goto bad;
+			break;
+		case 'c':
+			opt.count = strtoul(optarg, &end, 10);
+			if (*end || !opt.count)
+				goto bad;
+			break;
+		case 'p':
+			opt.pretty = true;
+			/* fallthrough */
+		case 'j':
+			opt.json = true;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			goto bad;
+		}
+	}
+	if (optind == argc)
+		return 0;
+bad:
+	usage(stderr);
+	return -1;
+}
+
+int main(int argc, char **argv)
+{
+	struct snapshot a, b;
+	unsigned long lines = 0;
+	int ret = 1;
+
+	if (parse_args(argc, argv))
+		return 2;
+	if (open_maps())
+		goto out;
+	if (take(&a)) {
+		fail(NULL, "cannot read the pinned maps: %s", strerror(errno));
+		goto out;
+	}
+	if (opt.once) {
+		print_totals(&a);
+		ret = 0;
+		goto out;
+	}
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	if (!opt.json)
+		print_header();
+	while (!stop && (!opt.count || lines < opt.count)) {
+		struct timespec ts = {
+			(time_t)opt.interval,
+			(long)((opt.interval - (time_t)opt.interval) * 1e9),
+		};
+
+		if (nanosleep(&ts, NULL) && stop)
+			break;
+		if (take(&b)) {
+			fail(NULL, "cannot read the pinned maps: %s",
+			     strerror(errno));
+			goto out;
+		}
+		if (opt.json)
+			print_totals(&b);
+		else
+			print_rates(&a, &b);
+		a = b;
+		lines++;
+	}
+	ret = 0;
+out:
+	btf__free(m.btf);
+	return ret;
+}
