@@ -21,16 +21,21 @@ include Kbuild.mk
 BPF_OBJ := $(objtree)/bpf/scx_reflex.bpf.o
 LOADER := $(objtree)/loader/reflex-loader
 TOOLS := $(objtree)/tools/reflex-events $(objtree)/tools/reflex-stats
-PROGS := $(LOADER) $(TOOLS)
+BENCH := $(objtree)/bench/ringbuf $(objtree)/bench/input-latency
+BENCH_BPF := $(objtree)/bench/ringbuf.bpf.o
+PROGS := $(LOADER) $(TOOLS) $(BENCH)
 
 # The pin scripts get every path from here.
 PIN_ENV := BPFTOOL="$(BPFTOOL)" BPF_OBJ="$(BPF_OBJ)" LOADER="$(LOADER)"
 
-all: $(BPF_OBJ) $(PROGS)
+all: $(BPF_OBJ) $(PROGS) $(BENCH_BPF)
 
 $(LOADER): $(srctree)/loader/loader.c $(srctree)/lib/json.c
 $(TOOLS): $(objtree)/tools/%: $(srctree)/tools/%.c $(srctree)/lib/json.c \
 		    $(srctree)/lib/pins.c
+
+$(BENCH): $(objtree)/bench/%: $(srctree)/bench/%.c $(srctree)/lib/pins.c
+$(BENCH): USER_LDLIBS += -lpthread
 
 $(PROGS):
 	$(check_libbpf)
@@ -57,7 +62,8 @@ deps:
 clean:
 	$(call msg,CLEAN,$(objtree))
 	$(Q)rm -f $(BPF_OBJ) $(PROGS) $(VMLINUX_H) \
-		$(objtree)/bpf/*.d $(objtree)/loader/*.d $(objtree)/tools/*.d
+		$(BENCH_BPF) $(objtree)/bpf/*.d $(objtree)/loader/*.d \
+		$(objtree)/tools/*.d $(objtree)/bench/*.d
 	$(Q)$(MAKE) -s -C $(srctree)/selftests clean O=$(objtree)
 
 help:
@@ -66,4 +72,4 @@ help:
 .PHONY: all pin unpin run check deps clean help
 .DELETE_ON_ERROR:
 
--include $(BPF_OBJ:.o=.d) $(PROGS:=.d)
+-include $(BPF_OBJ:.o=.d) $(BENCH_BPF:.o=.d) $(PROGS:=.d)

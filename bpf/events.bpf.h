@@ -11,8 +11,9 @@
  *
  * The ring is picked with a 16-way switch over statically known maps
  * rather than a lookup in a BPF_MAP_TYPE_ARRAY_OF_MAPS: the verifier takes
- * both, and bench/ringbuf measured the switch as no slower (see
- * Documentation/input.rst), while it keeps every ring a plain named map.
+ * both; see Documentation/input.rst for what bench/ringbuf measured.
+ * reflex_emit_to() takes the reserved record so that the benchmark can
+ * try other ways of finding the ring with the rest of the path unchanged.
  */
 #ifndef __REFLEX_EVENTS_BPF_H
 #define __REFLEX_EVENTS_BPF_H
@@ -20,11 +21,12 @@
 #include <reflex/abi.h>
 #include <reflex/policy.h>
 
-#define REFLEX_EVENT_RING(nn)						\
-struct {								\
-	__uint(type, BPF_MAP_TYPE_RINGBUF);				\
-	__uint(max_entries, REFLEX_EVENT_RING_SIZE);			\
-} events_##nn SEC(".maps")
+struct reflex_event_ring {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, REFLEX_EVENT_RING_SIZE);
+};
+
+#define REFLEX_EVENT_RING(nn)	struct reflex_event_ring events_##nn SEC(".maps")
 
 REFLEX_EVENT_RING(00); REFLEX_EVENT_RING(01); REFLEX_EVENT_RING(02);
 REFLEX_EVENT_RING(03); REFLEX_EVENT_RING(04); REFLEX_EVENT_RING(05);
@@ -68,22 +70,24 @@ struct reflex_event_src {
 };
 
 /*
- * Write one event to the ring of this CPU.  Codes and values are only
- * copied when @codes is set (tunables.event_codes).  A full ring is
- * counted in event_counts[ring].dropped.  Returns 0 or a negative errno.
+ * Fill and submit @e, reserved in ring @ring by CPU @cpu, or count a drop
+ * if the reservation failed (@e is NULL: the ring was full).  Codes and
+ * values are only copied when @codes is set (tunables.event_codes).
+ * Returns 0 or a negative errno.
  */
-static __always_inline int reflex_emit(const struct reflex_event_src *src,
-				       u64 ts_ns, bool codes)
+static __always_inline int reflex_emit_to(struct reflex_input_event *e,
+					  u32 cpu, u32 ring,
+					  const struct reflex_event_src *src,
+					  u64 ts_ns, bool codes)
 {
-	u32 cpu = bpf_get_smp_processor_id();
-	u32 ring = cpu % REFLEX_NR_EVENT_RINGS;
 	struct reflex_ring_counts *cnt;
-	struct reflex_input_event *e;
 
 	cnt = bpf_map_lookup_elem(&event_counts, &ring);
-	if (!cnt)
+	if (!cnt) {
+		if (e)
+			bpf_ringbuf_discard(e, 0);
 		return -ENOENT;
-	e = reflex_ring_reserve(ring, sizeof(*e));
+	}
 	if (!e) {
 		__sync_fetch_and_add(&cnt->dropped, 1);
 		return -ENOSPC;
@@ -105,6 +109,17 @@ static __always_inline int reflex_emit(const struct reflex_event_src *src,
 	e->flags = codes ? REFLEX_EVENT_F_CODES : 0;
 	bpf_ringbuf_submit(e, 0);
 	return 0;
+}
+
+/* Write one event to the ring of this CPU: events_<cpu % 16>. */
+static __always_inline int reflex_emit(const struct reflex_event_src *src,
+				       u64 ts_ns, bool codes)
+{
+	u32 cpu = bpf_get_smp_processor_id();
+	u32 ring = cpu % REFLEX_NR_EVENT_RINGS;
+
+	return reflex_emit_to(reflex_ring_reserve(ring, sizeof(struct reflex_input_event)),
+			      cpu, ring, src, ts_ns, codes);
 }
 
 #endif /* __REFLEX_EVENTS_BPF_H */

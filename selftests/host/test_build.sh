@@ -15,7 +15,7 @@
 objinfo=$HELPERS/bpf-objinfo
 [ -x "$objinfo" ] || ktap_skip_all "no $objinfo: run make -C selftests"
 
-ktap_plan 14
+ktap_plan 17
 
 info=$("$objinfo" -s reflex_stats -s reflex_exit_info -s reflex_tunables \
 	-s sched_ext_ops "$BPF_OBJ")
@@ -51,6 +51,14 @@ ktap_check "exit_info: array of struct reflex_exit_info with kind, exit_code, re
 ktap_check "tunables: array of struct reflex_tunables with slice_ns" \
 	sh -c "printf '%s\n' \"\$0\" | grep -qx 'map tunables array max_entries=1 value=reflex_tunables' &&
 	       printf '%s\n' \"\$0\" | grep -E '^btf reflex_tunables .*\\bslice_ns\\b'" "$info"
+
+ktap_check "event_counts: array of 16 struct reflex_ring_counts" \
+	has "map event_counts array max_entries=16 value=reflex_ring_counts"
+ktap_check "input_tasks: LRU hash of struct reflex_input_task" \
+	has "map input_tasks lru_hash max_entries=1024 value=reflex_input_task"
+ktap_result "$(printf '%s\n' "$info" | grep -qx 'prog reflex_input_event fentry/input_event tracing' &&
+	       printf '%s\n' "$info" | grep -qx 'prog reflex_input_read fentry/input_event_to_user tracing'; echo $?)" \
+	"input hooks: fentry on input_event and input_event_to_user (vmlinux, no module)"
 
 # The loader puts progs/reflex_<member> into slot <member>.
 members=" $(printf '%s\n' "$info" | sed -n 's/^btf sched_ext_ops //p') "
