@@ -21,6 +21,7 @@
  * waking its render thread, a compositor waking a client.  That is done in
  * ops.runnable, in the waker's context, and only from task context: a
  * wakeup from an interrupt says nothing about the interrupted task.
+ * Kernel threads are never marked.
  */
 #ifndef __REFLEX_INPUT_BPF_H
 #define __REFLEX_INPUT_BPF_H
@@ -36,10 +37,17 @@ struct {
 	__type(value, struct reflex_input_task);
 } input_tasks SEC(".maps");
 
-/* preempt_count() bits, as in <linux/preempt.h>. */
+/*
+ * preempt_count() bits: 0-7 count preemption disables and 8-15 softirq
+ * disables (bit 8, SOFTIRQ_OFFSET, set while serving one) on every
+ * kernel; above them sit the hardirq and NMI counts, whose split has moved
+ * (Debian's 7.x kernels count hardirqs from bit 24, not 16), so all of
+ * bits 16-30 are taken to mean "interrupt".  Bit 31 is x86's inverted
+ * PREEMPT_NEED_RESCHED.
+ */
 #define REFLEX_SOFTIRQ_OFFSET	0x00000100
-#define REFLEX_HARDIRQ_MASK	0x000f0000
-#define REFLEX_NMI_MASK		0x00f00000
+#define REFLEX_IRQ_NMI_MASK	0x7fff0000
+#define REFLEX_PF_KTHREAD	0x00200000	/* PF_KTHREAD, <linux/sched.h> */
 
 extern const int __preempt_count __ksym;
 
@@ -48,8 +56,7 @@ static __always_inline bool in_task_context(void)
 {
 	int pc = *(int *)bpf_this_cpu_ptr(&__preempt_count);
 
-	return !(pc & (REFLEX_NMI_MASK | REFLEX_HARDIRQ_MASK |
-		       REFLEX_SOFTIRQ_OFFSET));
+	return !(pc & (REFLEX_IRQ_NMI_MASK | REFLEX_SOFTIRQ_OFFSET));
 }
 
 /* N of the device's "inputN" name; 0 if it has another name. */
@@ -154,7 +161,8 @@ static __always_inline void input_chain_wakeup(struct task_struct *p,
 	u32 depth;
 	u64 now;
 
-	if (!in_task_context() || waker == p)
+	/* Kernel threads (kworkers, ksoftirqd) serve everyone: no marks. */
+	if (!in_task_context() || waker == p || (p->flags & REFLEX_PF_KTHREAD))
 		return;
 	wctx = task_ctx_get(waker, false);
 	if (!wctx || wctx->input_depth >= REFLEX_INPUT_CHAIN_MAX)

@@ -11,6 +11,8 @@
 #   stat_sum FIELD       maps/stats FIELD summed over CPUs
 #   stat_cpus FIELD      maps/stats FIELD per CPU, one line each
 #   stat_above FIELD N   true if stat_sum FIELD is a number greater than N
+#   map_poke MAP OFF B.. overwrite bytes of entry 0 of maps/MAP from byte
+#                        OFF on, with bpftool (B: hex bytes, e.g. 01 00)
 
 . "$(dirname "${BASH_SOURCE[0]}")/ktap.sh"
 
@@ -55,4 +57,16 @@ stat_above()
 
 	v=$(stat_sum "$1") || return 1
 	[[ $v =~ ^[0-9]+$ && $2 =~ ^[0-9]+$ ]] && [ "$v" -gt "$2" ]
+}
+
+map_poke()
+{
+	local map=$PIN_ROOT/maps/$1 off=$2 v
+
+	shift 2
+	v=$(bpftool -j map dump pinned "$map" |
+	    jq -r --argjson off "$off" --arg b "$*" \
+		'.[0].value as $v | ($b | split(" ") | map("0x" + .)) as $n |
+		 $v[:$off] + $n + $v[$off + ($n | length):] | join(" ")') &&
+	bpftool map update pinned "$map" key hex 00 00 00 00 value hex $v
 }

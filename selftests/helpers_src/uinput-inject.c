@@ -16,10 +16,14 @@
  *       sequence number in the value; the reader records write-to-read
  *       latency, and the JSON gains "latency_ns" percentiles
  *
+ * After each read the reader hands the events on to a worker thread
+ * through a pipe, as a game's input thread wakes its render thread.
+ *
  * Every struct input_event written counts as one event: the kernel's
  * input_event() sees each of them once.  At the end it prints one JSON
- * object: the devices (inputN, CPU, events written), the reader's and the
- * busy thread's thread ids, and how many events the reader got.
+ * object: the devices (inputN, CPU, events written), the thread ids of the
+ * reader, the worker and the busy thread, and how many events the reader
+ * got.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -52,7 +56,8 @@ struct writer {
 static struct writer writers[MAX_THREADS];
 static int nr_threads = 4, burst, latency_mode;
 static long nr_events = 250, rate = 1000;
-static atomic_int writers_done, reader_tid, busy_tid;
+static atomic_int writers_done, reader_tid, busy_tid, worker_tid;
+static int handoff[2];		/* reader -> worker pipe */
 static atomic_long nr_read;
 static long long *lat;		/* -l: write-to-read latency per event */
 static long nr_lat;
@@ -203,6 +208,8 @@ static void *reader_main(void *arg)
 				continue;
 			r /= sizeof(ev[0]);
 			atomic_fetch_add(&nr_read, r);
+			if (write(handoff[1], "e", 1) != 1)
+				die("write to the worker");
 			if (latency_mode) {
 				long long t = now_ns();
 				int k;
@@ -223,6 +230,19 @@ static void *reader_main(void *arg)
 	}
 	for (i = 0; i < nr_threads; i++)
 		close(pfd[i].fd);
+	close(handoff[1]);	/* the worker sees EOF */
+	return NULL;
+}
+
+/* Woken by the reader after each read, in the reader's own context. */
+static void *worker_main(void *arg)
+{
+	char buf[64];
+
+	(void)arg;
+	worker_tid = syscall(SYS_gettid);
+	while (read(handoff[0], buf, sizeof(buf)) > 0)
+		;
 	return NULL;
 }
 
@@ -253,7 +273,7 @@ static long long pct(double p)
 
 int main(int argc, char **argv)
 {
-	pthread_t reader, busy;
+	pthread_t reader, busy, worker;
 	long total = 0;
 	int c, i, ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 
@@ -284,17 +304,22 @@ int main(int argc, char **argv)
 		writers[i].cpu = i % ncpu;
 		create_device(&writers[i], i);
 	}
+	if (pipe2(handoff, O_CLOEXEC))
+		die("pipe2");
 	if (pthread_create(&reader, NULL, reader_main, NULL) ||
+	    pthread_create(&worker, NULL, worker_main, NULL) ||
 	    pthread_create(&busy, NULL, busy_main, NULL))
 		die("pthread_create");
-	while (!atomic_load(&reader_tid) || !atomic_load(&busy_tid))
-		sched_yield();	/* both threads are up before any event */
+	while (!atomic_load(&reader_tid) || !atomic_load(&busy_tid) ||
+	       !atomic_load(&worker_tid))
+		sched_yield();	/* all three are up before any event */
 	for (i = 0; i < nr_threads; i++)
 		if (pthread_create(&writers[i].thread, NULL, writer_main, &writers[i]))
 			die("pthread_create");
 	for (i = 0; i < nr_threads; i++)
 		pthread_join(writers[i].thread, NULL);
 	pthread_join(reader, NULL);
+	pthread_join(worker, NULL);
 	pthread_join(busy, NULL);
 
 	printf("{\"devices\":[");
@@ -305,8 +330,8 @@ int main(int argc, char **argv)
 		ioctl(writers[i].fd, UI_DEV_DESTROY);
 		close(writers[i].fd);
 	}
-	printf("],\"reader_tid\":%d,\"busy_tid\":%d,\"written\":%ld,\"read\":%ld",
-	       reader_tid, busy_tid, total, atomic_load(&nr_read));
+	printf("],\"reader_tid\":%d,\"worker_tid\":%d,\"busy_tid\":%d,\"written\":%ld,\"read\":%ld",
+	       reader_tid, worker_tid, busy_tid, total, atomic_load(&nr_read));
 	if (latency_mode) {
 		qsort(lat, nr_lat, sizeof(*lat), cmp_ll);
 		printf(",\"latency_ns\":{\"samples\":%ld,\"p50\":%lld,\"p99\":%lld,\"p999\":%lld,\"max\":%lld}",

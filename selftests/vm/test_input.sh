@@ -7,10 +7,11 @@
 # uinput-inject creates one uinput device per writer thread, each thread
 # pinned to its own CPU, writes events at 1 kHz and in 8 kHz bursts, and
 # reads them back through evdev from one reader thread while another
-# thread only burns CPU.  Checked: every event written reaches
-# reflex-events or is counted as dropped, exactly; each sits in the ring of
-# the CPU that wrote it; codes stay private unless enabled; the reader is
-# marked an input handler and the busy thread is not; under CPU load the
+# thread only burns CPU; the reader wakes a worker thread after each read.
+# Checked: every event written reaches reflex-events or is counted as
+# dropped, exactly; each sits in the ring of the CPU that wrote it; codes
+# stay private unless enabled; the reader is marked an input handler, the
+# worker it wakes one step away, and the busy thread not; under CPU load the
 # reader's wakeups get the input boost; consumers come and go without
 # disturbing the scheduler; the pins stay root-only.
 . "$(dirname "$0")/../lib.sh"
@@ -29,7 +30,7 @@ cleanup()
 }
 trap cleanup EXIT
 
-ktap_plan 22
+ktap_plan 23
 
 ktap_check "modprobe uinput evdev" modprobe -a uinput evdev
 [ -e "$PIN_ROOT" ] && reflex_make unpin >/dev/null
@@ -93,11 +94,16 @@ tasks=$(bpftool -j map dump pinned "$PIN_ROOT/maps/input_tasks")
 ktap_result "$(printf '%s' "$tasks" | jq -e --argjson t "$reader" \
 	'any(.[].formatted; .key == $t and .value.depth == 0 and .value.nr_events > 0)' \
 	>/dev/null; echo $?)" "the evdev reader thread ($reader) is marked an input handler"
+worker=$(jq .worker_tid "$tmp/a.json")
+ktap_result "$(printf '%s' "$tasks" | jq -e --argjson t "$worker" \
+	'any(.[].formatted; .key == $t and .value.depth == 1)' \
+	>/dev/null; echo $?)" "the thread the reader wakes ($worker) is marked one step away"
 ktap_result "$(printf '%s' "$tasks" | jq -e --argjson t "$busy" \
 	'any(.[].formatted; .key == $t) | not' >/dev/null; echo $?)" \
 	"the busy thread ($busy), which reads nothing, is not"
-ktap_result "$(stat_above handler_marks 0 && stat_above input_reads 0; echo $?)" \
-	"stats count handler marks and evdev reads"
+ktap_result "$(stat_above handler_marks 0 && stat_above chain_marks 0 &&
+	       stat_above input_reads 0; echo $?)" \
+	"stats count handler marks, chain marks and evdev reads"
 
 # 8 kHz bursts of 64 from 4 threads.
 start_consumer "$tmp/b.jsonl"
@@ -108,20 +114,11 @@ check_run "8 kHz bursts" "$tmp/b.json" "$tmp/b.jsonl"
 
 # Full codes, switched on with bpftool on the running scheduler: byte 4
 # of struct reflex_tunables is event_codes.
-set_event_codes()
-{
-	local v
-
-	v=$(bpftool -j map dump pinned "$PIN_ROOT/maps/tunables" |
-	    jq -r --arg b "0x0$1" '.[0].value | .[4] = $b | join(" ")')
-	bpftool map update pinned "$PIN_ROOT/maps/tunables" \
-		key hex 00 00 00 00 value hex $v
-}
-set_event_codes 1
+map_poke tunables 4 01
 start_consumer "$tmp/c.jsonl"
 "$inject" -t 1 -n 12 -r 1000 > "$tmp/c.json"
 stop_consumer
-set_event_codes 0
+map_poke tunables 4 00
 ktap_result "$(jq -e -s '[.[] | select(.vendor == 29285 and .type == "EV_KEY")] |
 	length > 0 and all(.codes == true and .code == 30) and
 	any(.value == 1) and any(.value == 0)' "$tmp/c.jsonl" >/dev/null; echo $?)" \

@@ -50,9 +50,8 @@ ktap_check "reflex-loader status: running, exit 0" \
 # Tunables change live: an out-of-range slice is clamped where it is read
 # and counted, and scheduling goes on.
 before=$(stat_sum tunable_clamped) || ktap_note "cannot read maps/stats"
-bpftool map update pinned "$PIN_ROOT/maps/tunables" key hex 00 00 00 00 \
-	value hex 01 00 00 00 00 00 00 00 01 00 00 00 00 00 00 00 \
-	          00 00 00 00 00 00 00 00 >/dev/null
+# slice_ns is bytes 8..15 of struct reflex_tunables: set it to 1 ns.
+map_poke tunables 8 01 00 00 00 00 00 00 00 >/dev/null
 ktap_check "bpftool map dump shows the updated slice_ns" \
 	sh -c "bpftool map dump pinned $PIN_ROOT/maps/tunables | grep -E '\"slice_ns\": 1,'"
 ktap_result "$(ktap_wait 10 stat_above tunable_clamped "$before"; echo $?)" \
