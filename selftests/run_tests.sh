@@ -18,6 +18,8 @@
 # env: SRCTREE, OBJTREE (set by the Makefile), TEST_TIMEOUT (seconds per
 #      test program, default 600)
 #
+# The guests' kernel console logs are kept in $OBJTREE/selftests/logs/.
+#
 # Exit status: 0 if everything passed (skips included), 1 otherwise.
 set -uo pipefail
 
@@ -98,7 +100,10 @@ run_vm_group()	# run_vm_group KERNEL SMP TEST...
 	fi
 	label="vm[$(basename "$kdir" | sed 's/-amd64$//'),smp$smp]"
 	out=$(mktemp)
-	"$here/vm/vmtest" -k "$kdir" -c "$smp" -t $((TEST_TIMEOUT * $# + 120)) -- \
+	mkdir -p "$OBJTREE/selftests/logs"
+	# -s: one TCG thread; see selftests/vm/vmtest on why
+	"$here/vm/vmtest" -s -k "$kdir" -c "$smp" -t $((TEST_TIMEOUT * $# + 120)) \
+		-l "$OBJTREE/selftests/logs/$label.console" -- \
 		OBJTREE="$OBJTREE" selftests/vm/guest-run.sh "$first" "$label" \
 		"$TEST_TIMEOUT" "$@" |
 		tee "$out"
