@@ -30,11 +30,12 @@ PIN_ENV := BPFTOOL="$(BPFTOOL)" BPF_OBJ="$(BPF_OBJ)" LOADER="$(LOADER)"
 
 all: $(BPF_OBJ) $(PROGS) $(BENCH_BPF)
 
-$(LOADER): $(srctree)/loader/loader.c $(srctree)/lib/json.c
-$(TOOLS): $(objtree)/tools/%: $(srctree)/tools/%.c $(srctree)/lib/json.c \
-		    $(srctree)/lib/pins.c
+LIB := $(srctree)/lib/json.c $(srctree)/lib/report.c $(srctree)/lib/pins.c
 
-$(BENCH): $(objtree)/bench/%: $(srctree)/bench/%.c $(srctree)/lib/pins.c
+$(LOADER): $(srctree)/loader/loader.c $(LIB)
+$(TOOLS): $(objtree)/tools/%: $(srctree)/tools/%.c $(LIB)
+
+$(BENCH): $(objtree)/bench/%: $(srctree)/bench/%.c $(LIB)
 $(BENCH): USER_LDLIBS += -lpthread
 
 $(PROGS):

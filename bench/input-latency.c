@@ -35,6 +35,7 @@
 
 #include <reflex/abi.h>
 #include "pins.h"
+#include "report.h"
 
 static long nr_events = 2000, rate = 1000, nr_lat;
 static long long *lat;
@@ -47,14 +48,6 @@ static void die(const char *what, int err)
 {
 	fprintf(stderr, "input-latency: %s: %s\n", what, strerror(err));
 	exit(1);
-}
-
-static long long now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
 static void make_device(void)
@@ -78,7 +71,7 @@ static void make_device(void)
 static void *writer(void *arg)
 {
 	struct input_event ev = { .type = EV_REL, .code = REL_X, .value = 1 };
-	long long period = 1000000000LL / rate, next = now_ns();
+	long long period = 1000000000LL / rate, next = (long long)reflex_now_ns();
 	struct timespec ts;
 	cpu_set_t set;
 	long i;
@@ -102,7 +95,7 @@ static void *writer(void *arg)
 static int on_event(void *ctx, void *data, size_t size)
 {
 	const struct reflex_input_event *e = data;
-	long long t = now_ns();
+	long long t = (long long)reflex_now_ns();
 
 	(void)ctx;
 	if (size < sizeof(*e) || e->dev != (__u32)dev_no || e->type != EV_REL)
@@ -196,8 +189,8 @@ int main(int argc, char **argv)
 			break;
 		if (writer_done) {
 			if (!quiet_since)
-				quiet_since = now_ns();
-			else if (now_ns() - quiet_since > 2000000000LL)
+				quiet_since = (long long)reflex_now_ns();
+			else if ((long long)reflex_now_ns() - quiet_since > 2000000000LL)
 				break;	/* the rest were dropped */
 		}
 	}

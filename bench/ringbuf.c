@@ -35,6 +35,7 @@
 #include <bpf/libbpf.h>
 
 #include <reflex/abi.h>
+#include "report.h"
 
 #define MAX_PRODUCERS	64
 #define FLOOD		100000
@@ -57,14 +58,6 @@ static void die(const char *what, int err)
 {
 	fprintf(stderr, "ringbuf: %s: %s\n", what, strerror(err));
 	exit(1);
-}
-
-static long long now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
 static int count_record(void *ctx, void *data, size_t size)
@@ -104,11 +97,11 @@ static long long produce(int v, int cpu, __u64 n)
 	LIBBPF_OPTS(bpf_test_run_opts, opts,
 		.ctx_in = &n, .ctx_size_in = sizeof(n),
 		.flags = BPF_F_TEST_RUN_ON_CPU, .cpu = cpu);
-	long long t = now_ns();
+	long long t = (long long)reflex_now_ns();
 
 	if (bpf_prog_test_run_opts(prog_fd[v], &opts))
 		die("BPF_PROG_TEST_RUN", errno);
-	return now_ns() - t;
+	return (long long)reflex_now_ns() - t;
 }
 
 struct producer {
@@ -128,9 +121,9 @@ static void *producer_main(void *arg)
 	CPU_SET(p->cpu, &set);
 	pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
 	pthread_barrier_wait(&barrier);
-	p->start = now_ns();
+	p->start = (long long)reflex_now_ns();
 	produce(p->v, p->cpu, nr_records);
-	p->end = now_ns();
+	p->end = (long long)reflex_now_ns();
 	return NULL;
 }
 

@@ -33,6 +33,7 @@
 
 #include <reflex/abi.h>
 #include "json.h"
+#include "report.h"
 
 #ifndef REFLEX_VERSION
 #define REFLEX_VERSION "unknown"
@@ -51,36 +52,6 @@
 static const char *prog_name = "reflex-loader";
 static bool json_out;
 static bool pretty;
-
-/*
- * Every failure ends here: what failed and why on the first line, what to
- * do on the second.  With -j the same goes to stdout as {"error": ...}.
- */
-static void __attribute__((format(printf, 2, 3)))
-fail(const char *hint, const char *fmt, ...)
-{
-	char buf[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	if (json_out) {
-		struct json j;
-
-		json_init(&j, stdout, pretty);
-		json_obj_begin(&j, NULL);
-		json_str(&j, "error", buf);
-		if (hint)
-			json_str(&j, "hint", hint);
-		json_obj_end(&j);
-		json_finish(&j);
-		return;
-	}
-	fprintf(stderr, "%s: %s\n", prog_name, buf);
-	if (hint)
-		fprintf(stderr, "%s: %s\n", prog_name, hint);
-}
 
 static void note(const char *fmt, ...)
 {
@@ -130,7 +101,7 @@ static bool have_sched_ext(void)
 {
 	if (path_exists(SCX_SYSFS))
 		return true;
-	fail("see Documentation/workflow.rst (the VM tests run a sched_ext kernel: 'make run')",
+	reflex_fail("see Documentation/workflow.rst (the VM tests run a sched_ext kernel: 'make run')",
 	     "kernel has no sched_ext (CONFIG_SCHED_CLASS_EXT): %s is missing",
 	     SCX_SYSFS);
 	return false;
@@ -140,7 +111,7 @@ static bool am_root(const char *what)
 {
 	if (geteuid() == 0)
 		return true;
-	fail("run it as root (sudo)",
+	reflex_fail("run it as root (sudo)",
 	     "%s needs root: the pins under %s are root-only", what,
 	     REFLEX_PIN_ROOT);
 	return false;
@@ -195,25 +166,25 @@ static int open_pinned_map(const char *path, __u32 type,
 	if (fd < 0) {
 		int err = errno;
 
-		fail(err == ENOENT ? "pin the scheduler first: make pin" :
+		reflex_fail(err == ENOENT ? "pin the scheduler first: make pin" :
 		     "remove the pins with 'make unpin' and pin again with 'make pin'",
 		     "cannot open pinned map %s: %s", path, strerror(err));
 		return -1;
 	}
 	kind = bpf_fd_kind(fd);
 	if (strcmp(kind, "map")) {
-		fail("remove the pins with 'make unpin' and pin again with 'make pin'",
+		reflex_fail("remove the pins with 'make unpin' and pin again with 'make pin'",
 		     "%s is a BPF %s, not a map", path, *kind ? kind : "object");
 		goto err;
 	}
 	memset(info, 0, sizeof(*info));
 	if (bpf_obj_get_info_by_fd(fd, info, &len)) {
-		fail(NULL, "cannot read map info of %s: %s", path,
+		reflex_fail(NULL, "cannot read map info of %s: %s", path,
 		     strerror(errno));
 		goto err;
 	}
 	if (info->type != type) {
-		fail("something else is pinned there: remove the pins with 'make unpin' and pin again with 'make pin'",
+		reflex_fail("something else is pinned there: remove the pins with 'make unpin' and pin again with 'make pin'",
 		     "%s is a %s map (type %u), expected a %s map", path,
 		     map_type_name(info->type), info->type,
 		     map_type_name(type));
@@ -311,7 +282,7 @@ static struct btf *load_kernel_btf(void)
 	struct btf *btf = btf__load_vmlinux_btf();
 
 	if (!btf)
-		fail("the kernel needs CONFIG_DEBUG_INFO_BTF=y",
+		reflex_fail("the kernel needs CONFIG_DEBUG_INFO_BTF=y",
 		     "cannot load the kernel's BTF (/sys/kernel/btf/vmlinux): %s",
 		     strerror(errno));
 	return btf;
@@ -332,7 +303,7 @@ static int for_each_pinned_prog(__u32 type,
 	int ret = 0;
 
 	if (!d) {
-		fail("pin the scheduler with 'make pin'", "cannot list %s: %s",
+		reflex_fail("pin the scheduler with 'make pin'", "cannot list %s: %s",
 		     REFLEX_PIN_PROGS, strerror(errno));
 		return -1;
 	}
@@ -366,13 +337,13 @@ static int attach_hook(const char *name, int fd, void *arg)
 
 	link = bpf_raw_tracepoint_open(NULL, fd);
 	if (link < 0) {
-		fail("the kernel log may say more: 'dmesg | tail'",
+		reflex_fail("the kernel log may say more: 'dmesg | tail'",
 		     "cannot attach input hook %s: %s", name, strerror(errno));
 		return -1;
 	}
 	snprintf(path, sizeof(path), "%s/%s", REFLEX_PIN_HOOK_LINKS, name);
 	if (bpf_obj_pin(link, path)) {
-		fail(NULL, "cannot pin the link of input hook %s at %s: %s",
+		reflex_fail(NULL, "cannot pin the link of input hook %s at %s: %s",
 		     name, path, strerror(errno));
 		close(link);
 		return -1;
@@ -408,13 +379,13 @@ static int detach_hooks(void)
 		if (fd >= 0)
 			close(fd);
 		if (unlink(path)) {
-			fail(NULL, "cannot remove %s: %s", path, strerror(errno));
+			reflex_fail(NULL, "cannot remove %s: %s", path, strerror(errno));
 			ret = -1;
 		}
 	}
 	closedir(d);
 	if (!ret && rmdir(REFLEX_PIN_HOOK_LINKS)) {
-		fail(NULL, "cannot remove %s: %s", REFLEX_PIN_HOOK_LINKS,
+		reflex_fail(NULL, "cannot remove %s: %s", REFLEX_PIN_HOOK_LINKS,
 		     strerror(errno));
 		ret = -1;
 	}
@@ -427,7 +398,7 @@ static int attach_hooks(void)
 	int nr = 0;
 
 	if (mkdir(REFLEX_PIN_HOOK_LINKS, 0700)) {
-		fail("detach first: 'make unpin', then 'make pin'",
+		reflex_fail("detach first: 'make unpin', then 'make pin'",
 		     "cannot create %s: %s", REFLEX_PIN_HOOK_LINKS,
 		     strerror(errno));
 		return -1;
@@ -457,7 +428,7 @@ static int set_int_member(struct ops_value *v, const char *name, __u64 val)
 	char *p;
 
 	if (!m) {
-		fail("this kernel's sched_ext is too old or too new for scx_reflex",
+		reflex_fail("this kernel's sched_ext is too old or too new for scx_reflex",
 		     "the kernel's struct sched_ext_ops has no member '%s'",
 		     name);
 		return -1;
@@ -472,7 +443,7 @@ static int set_int_member(struct ops_value *v, const char *name, __u64 val)
 		*(__u64 *)p = val;
 		return 0;
 	}
-	fail(NULL, "sched_ext_ops.%s is not a 32- or 64-bit integer", name);
+	reflex_fail(NULL, "sched_ext_ops.%s is not a 32- or 64-bit integer", name);
 	return -1;
 }
 
@@ -492,7 +463,7 @@ static int set_data_members(struct ops_value *v)
 
 	if (!t || !btf_is_array(t) ||
 	    btf_array(t)->nelems < sizeof(REFLEX_OPS_NAME)) {
-		fail(NULL, "the kernel's sched_ext_ops.name is not a char array that fits '%s'",
+		reflex_fail(NULL, "the kernel's sched_ext_ops.name is not a char array that fits '%s'",
 		     REFLEX_OPS_NAME);
 		return -1;
 	}
@@ -501,7 +472,7 @@ static int set_data_members(struct ops_value *v)
 
 	for (i = 0; i < sizeof(flag_names) / sizeof(flag_names[0]); i++) {
 		if (btf_enum_value(v->btf, "scx_ops_flags", flag_names[i], &bit)) {
-			fail("scx_reflex needs a newer kernel (see README.md)",
+			reflex_fail("scx_reflex needs a newer kernel (see README.md)",
 			     "this kernel does not know sched_ext flag %s",
 			     flag_names[i]);
 			return -1;
@@ -552,14 +523,14 @@ static int set_prog_slots(struct ops_value *v)
 		if (fd < 0) {
 			if (errno == ENOENT)
 				continue;	/* op not implemented */
-			fail("remove the pins with 'make unpin' and pin again with 'make pin'",
+			reflex_fail("remove the pins with 'make unpin' and pin again with 'make pin'",
 			     "cannot open pinned program %s: %s", path,
 			     strerror(errno));
 			return -1;
 		}
 		kind = bpf_fd_kind(fd);
 		if (strcmp(kind, "prog")) {
-			fail("remove the pins with 'make unpin' and pin again with 'make pin'",
+			reflex_fail("remove the pins with 'make unpin' and pin again with 'make pin'",
 			     "%s is a BPF %s, not a program", path,
 			     *kind ? kind : "object");
 			close(fd);
@@ -567,7 +538,7 @@ static int set_prog_slots(struct ops_value *v)
 		}
 		if ((size_t)v->nr_progs >= sizeof(v->prog_fds) / sizeof(int)) {
 			close(fd);
-			fail(NULL, "more than %zu struct_ops programs",
+			reflex_fail(NULL, "more than %zu struct_ops programs",
 			     sizeof(v->prog_fds) / sizeof(int));
 			return -1;
 		}
@@ -575,7 +546,7 @@ static int set_prog_slots(struct ops_value *v)
 		*(__u64 *)(v->data + btf_member_bit_offset(v->ops, i) / 8) = fd;
 	}
 	if (!v->nr_progs) {
-		fail("pin the scheduler with 'make pin' (it runs bpftool prog loadall)",
+		reflex_fail("pin the scheduler with 'make pin' (it runs bpftool prog loadall)",
 		     "no struct_ops programs found under %s", REFLEX_PIN_PROGS);
 		return -1;
 	}
@@ -596,7 +567,7 @@ static int check_prog_used(const char *name, int fd, void *arg)
 	if (!strncmp(name, REFLEX_OPS_PROG_PREFIX, plen) &&
 	    find_member(v->btf, v->ops, name + plen))
 		return 0;
-	fail("the object was built for another kernel: rebuild against this one (make clean all) and pin again",
+	reflex_fail("the object was built for another kernel: rebuild against this one (make clean all) and pin again",
 	     "pinned program %s/%s matches no member of this kernel's struct sched_ext_ops",
 	     REFLEX_PIN_PROGS, name);
 	return -1;
@@ -641,11 +612,11 @@ static void explain_failed_enable(void)
 	struct reflex_exit_info ei;
 
 	if (read_exit_info(&ei) || !ei.kind) {
-		fail("see 'dmesg | grep sched_ext'",
+		reflex_fail("see 'dmesg | grep sched_ext'",
 		     "the kernel disabled scx_reflex while enabling it");
 		return;
 	}
-	fail("see 'dmesg | grep sched_ext'; fix the cause and 'make pin' again",
+	reflex_fail("see 'dmesg | grep sched_ext'; fix the cause and 'make pin' again",
 	     "the kernel disabled scx_reflex while enabling it: %s%s%s",
 	     ei.reason, ei.msg[0] ? ": " : "", ei.msg);
 }
@@ -656,7 +627,7 @@ static int link_create_error(int err)
 
 	if (err == EBUSY || err == EEXIST) {
 		read_line(SCX_SYSFS "/root/ops", ops, sizeof(ops));
-		fail("stop it first (e.g. 'systemctl stop scx_loader scx'), then 'make pin' again",
+		reflex_fail("stop it first (e.g. 'systemctl stop scx_loader scx'), then 'make pin' again",
 		     "another sched_ext scheduler is attached%s%s", *ops ? ": " : "",
 		     ops);
 		return -1;
@@ -665,7 +636,7 @@ static int link_create_error(int err)
 		explain_failed_enable();
 		return -1;
 	}
-	fail("see 'dmesg | grep sched_ext'",
+	reflex_fail("see 'dmesg | grep sched_ext'",
 	     "cannot attach the struct_ops map: %s", strerror(err));
 	return -1;
 }
@@ -684,7 +655,7 @@ static int cmd_attach(void)
 	if (!have_sched_ext() || !am_root("attach"))
 		return 1;
 	if (path_exists(REFLEX_PIN_LINK)) {
-		fail("detach first: 'make unpin', then 'make pin'",
+		reflex_fail("detach first: 'make unpin', then 'make pin'",
 		     "already attached: %s exists", REFLEX_PIN_LINK);
 		return 1;
 	}
@@ -699,20 +670,20 @@ static int cmd_attach(void)
 	vt = btf__type_by_id(btf, info.btf_vmlinux_value_type_id);
 	if (!vt || !btf_is_struct(vt) ||
 	    strcmp(btf__name_by_offset(btf, vt->name_off), OPS_VALUE_TYPE)) {
-		fail("remove the pins with 'make unpin' and pin again with 'make pin'",
+		reflex_fail("remove the pins with 'make unpin' and pin again with 'make pin'",
 		     "%s/%s is not a sched_ext_ops struct_ops map",
 		     REFLEX_PIN_MAPS, REFLEX_OPS_MAP);
 		goto out;
 	}
 	data = find_member(btf, vt, "data");
 	if (!data || vt->size != info.value_size) {
-		fail(NULL, "unexpected layout of struct %s in kernel BTF",
+		reflex_fail(NULL, "unexpected layout of struct %s in kernel BTF",
 		     OPS_VALUE_TYPE);
 		goto out;
 	}
 	value = calloc(1, info.value_size);
 	if (!value) {
-		fail(NULL, "out of memory");
+		reflex_fail(NULL, "out of memory");
 		goto out;
 	}
 	v.btf = btf;
@@ -729,7 +700,7 @@ static int cmd_attach(void)
 	 * link is all it takes.
 	 */
 	if (bpf_map_update_elem(map_fd, &key, value, 0) && errno != EBUSY) {
-		fail("the kernel log may say more: 'dmesg | tail'",
+		reflex_fail("the kernel log may say more: 'dmesg | tail'",
 		     "cannot load the struct_ops value into %s/%s: %s",
 		     REFLEX_PIN_MAPS, REFLEX_OPS_MAP, strerror(errno));
 		goto out;
@@ -746,7 +717,7 @@ static int cmd_attach(void)
 		goto out_hooks;
 	}
 	if (bpf_obj_pin(link_fd, REFLEX_PIN_LINK)) {
-		fail("is bpffs mounted read-write at /sys/fs/bpf?",
+		reflex_fail("is bpffs mounted read-write at /sys/fs/bpf?",
 		     "cannot pin the link at %s: %s", REFLEX_PIN_LINK,
 		     strerror(errno));
 		goto out_hooks;	/* closing the only link fd detaches */
@@ -797,13 +768,13 @@ static int cmd_detach(void)
 	if (fd >= 0)
 		close(fd);
 	if (unlink(REFLEX_PIN_LINK)) {
-		fail(NULL, "cannot remove %s: %s", REFLEX_PIN_LINK,
+		reflex_fail(NULL, "cannot remove %s: %s", REFLEX_PIN_LINK,
 		     strerror(errno));
 		return 1;
 	}
 	if (wait_state("disabled", state, sizeof(state)) ||
 	    strcmp(state, "disabled")) {
-		fail("see 'dmesg | grep sched_ext'",
+		reflex_fail("see 'dmesg | grep sched_ext'",
 		     "detached, but sched_ext still reads '%s' after %d s",
 		     state, STATE_TIMEOUT_MS / 1000);
 		return 1;
@@ -1043,6 +1014,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	umask(077);	/* pins are root-only */
+	reflex_report_init(prog_name, json_out, pretty);
 
 	cmd = argv[optind];
 	if (!strcmp(cmd, "attach"))
@@ -1051,6 +1023,6 @@ int main(int argc, char **argv)
 		return cmd_detach();
 	if (!strcmp(cmd, "status"))
 		return cmd_status();
-	fail("see --help", "unknown command '%s'", cmd);
+	reflex_fail("see --help", "unknown command '%s'", cmd);
 	return 2;
 }

@@ -13,6 +13,10 @@
 #   stat_above FIELD N   true if stat_sum FIELD is a number greater than N
 #   map_poke MAP OFF B.. overwrite bytes of entry 0 of maps/MAP from byte
 #                        OFF on, with bpftool (B: hex bytes, e.g. 01 00)
+#   consumer_start F A.. reflex-events A.. in the background, stdout to F,
+#                        stderr to F.err; returns once it reads the rings
+#   consumer_stop        SIGINT it and return its exit status
+#   consumer_kill        SIGKILL it (also safe in an EXIT trap)
 
 . "$(dirname "${BASH_SOURCE[0]}")/ktap.sh"
 
@@ -21,6 +25,7 @@ OBJTREE=${OBJTREE:-$SRCTREE}
 LOADER=$OBJTREE/loader/reflex-loader
 BPF_OBJ=$OBJTREE/bpf/scx_reflex.bpf.o
 HELPERS=$OBJTREE/selftests/helpers
+EVENTS=$OBJTREE/tools/reflex-events
 PIN_ROOT=/sys/fs/bpf/scx_reflex
 
 reflex_make()
@@ -69,4 +74,32 @@ map_poke()
 		'.[0].value as $v | ($b | split(" ") | map("0x" + .)) as $n |
 		 $v[:$off] + $n + $v[$off + ($n | length):] | join(" ")') &&
 	bpftool map update pinned "$map" key hex 00 00 00 00 value hex $v
+}
+
+consumer_pid=
+consumer_start()
+{
+	local f=$1
+
+	shift
+	"$EVENTS" "$@" > "$f" 2> "$f.err" &
+	consumer_pid=$!
+	ktap_wait 20 grep -q 'reading 16 rings' "$f.err"
+}
+
+consumer_stop()
+{
+	local rc
+
+	kill -INT "$consumer_pid" && wait "$consumer_pid"
+	rc=$?
+	consumer_pid=
+	return $rc
+}
+
+consumer_kill()
+{
+	[ -z "$consumer_pid" ] || kill -KILL "$consumer_pid" 2>/dev/null
+	[ -z "$consumer_pid" ] || wait "$consumer_pid" 2>/dev/null
+	consumer_pid=
 }

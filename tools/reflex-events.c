@@ -30,6 +30,7 @@
 #include <reflex/abi.h>
 #include "json.h"
 #include "pins.h"
+#include "report.h"
 
 #define NR_RINGS	REFLEX_NR_EVENT_RINGS
 #define REORDER_NS	(10 * 1000000ULL)	/* -m: wait this long for late rings */
@@ -60,42 +61,6 @@ static struct {
 	struct reflex_input_event *v;
 	size_t n, cap;
 } held;
-
-static __u64 now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
-static void fail(const char *hint, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void fail(const char *hint, const char *fmt, ...)
-{
-	char buf[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	if (opt.json) {
-		struct json j;
-
-		json_init(&j, stdout, opt.pretty);
-		json_obj_begin(&j, NULL);
-		json_str(&j, "error", buf);
-		if (hint)
-			json_str(&j, "hint", hint);
-		json_obj_end(&j);
-		json_finish(&j);
-		return;
-	}
-	fprintf(stderr, "%s: %s\n", prog_name, buf);
-	if (hint)
-		fprintf(stderr, "%s: %s\n", prog_name, hint);
-}
 
 static const char *type_name(__u16 type)
 {
@@ -216,7 +181,7 @@ static int on_event(void *ctx, void *data, size_t size)
 	if (size < sizeof(*e) || e->version != REFLEX_EVENT_VERSION ||
 	    e->size != sizeof(*e)) {
 		if (!st.bad++)
-			fail("rebuild the tools with the pinned scheduler's version",
+			reflex_fail("rebuild the tools with the pinned scheduler's version",
 			     "ring %ld holds records of another format (version %u, %zu bytes)",
 			     ring, size >= 4 ? e->version : 0, size);
 		return 0;
@@ -414,6 +379,7 @@ int main(int argc, char **argv)
 
 	if (parse_args(argc, argv))
 		return 2;
+	reflex_report_init(prog_name, opt.json, opt.pretty);
 	json_init(&out, stdout, opt.pretty);
 	for (ring = 0; ring < NR_RINGS; ring++)
 		fds[ring] = -1;
@@ -422,7 +388,7 @@ int main(int argc, char **argv)
 				    BPF_MAP_TYPE_ARRAY, &info, why, sizeof(why),
 				    &hint);
 	if (counts_fd < 0) {
-		fail(hint, "%s", why);
+		reflex_fail(hint, "%s", why);
 		return 1;
 	}
 	for (ring = 0; ring < NR_RINGS; ring++) {
@@ -431,7 +397,7 @@ int main(int argc, char **argv)
 		fds[ring] = reflex_open_map(path, BPF_MAP_TYPE_RINGBUF, &info,
 					    why, sizeof(why), &hint);
 		if (fds[ring] < 0) {
-			fail(hint, "%s", why);
+			reflex_fail(hint, "%s", why);
 			goto out;
 		}
 		if (!rb)
@@ -441,7 +407,7 @@ int main(int argc, char **argv)
 					  (void *)(long)ring))
 			err = -errno;
 		if (!rb || err) {
-			fail(NULL, "cannot map ring %s: %s", path,
+			reflex_fail(NULL, "cannot map ring %s: %s", path,
 			     strerror(rb ? -err : errno));
 			goto out;
 		}
@@ -450,12 +416,12 @@ int main(int argc, char **argv)
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	if (read_counts(counts_fd, st.start)) {
-		fail(NULL, "cannot read %s/%s: %s", REFLEX_PIN_MAPS,
+		reflex_fail(NULL, "cannot read %s/%s: %s", REFLEX_PIN_MAPS,
 		     REFLEX_MAP_EVENT_COUNTS, strerror(errno));
 		goto out;
 	}
 	memcpy(st.last, st.start, sizeof(st.start));
-	st.start_ns = now_ns();
+	st.start_ns = reflex_now_ns();
 	if (opt.timeout)
 		deadline = st.start_ns + opt.timeout * 1e9;
 	next_check = st.start_ns + 1000000000ULL;
@@ -468,11 +434,11 @@ int main(int argc, char **argv)
 
 		err = ring_buffer__poll(rb, 100);
 		if (err < 0 && err != -EINTR && !stop) {
-			fail(NULL, "reading the rings failed: %s", strerror(-err));
+			reflex_fail(NULL, "reading the rings failed: %s", strerror(-err));
 			goto out;
 		}
 		fflush(stdout);
-		now = now_ns();
+		now = reflex_now_ns();
 		if (opt.merge)
 			flush_held(now - REORDER_NS);
 		if (now >= next_check) {

@@ -28,6 +28,7 @@
 #include <reflex/policy.h>
 #include "json.h"
 #include "pins.h"
+#include "report.h"
 
 #define NR_FIELDS	(sizeof(struct reflex_stats) / sizeof(__u64))
 #define SCX_STATE	"/sys/kernel/sched_ext/state"
@@ -57,42 +58,6 @@ static struct {
 	struct btf *btf;
 } m = { .stats = -1, .counts = -1, .tasks = -1, .tunables = -1 };
 
-static void fail(const char *hint, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void fail(const char *hint, const char *fmt, ...)
-{
-	char buf[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	if (opt.json) {
-		struct json j;
-
-		json_init(&j, stdout, opt.pretty);
-		json_obj_begin(&j, NULL);
-		json_str(&j, "error", buf);
-		if (hint)
-			json_str(&j, "hint", hint);
-		json_obj_end(&j);
-		json_finish(&j);
-		return;
-	}
-	fprintf(stderr, "%s: %s\n", prog_name, buf);
-	if (hint)
-		fprintf(stderr, "%s: %s\n", prog_name, hint);
-}
-
-static __u64 now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
 static int open_map(const char *name, enum bpf_map_type type,
 		    struct bpf_map_info *info)
 {
@@ -103,7 +68,7 @@ static int open_map(const char *name, enum bpf_map_type type,
 	snprintf(path, sizeof(path), "%s/%s", REFLEX_PIN_MAPS, name);
 	fd = reflex_open_map(path, type, info, why, sizeof(why), &hint);
 	if (fd < 0)
-		fail(hint, "%s", why);
+		reflex_fail(hint, "%s", why);
 	return fd;
 }
 
@@ -117,7 +82,7 @@ static int load_field_names(const struct bpf_map_info *info)
 	m.btf = btf__load_from_kernel_by_id(info->btf_id);
 	t = m.btf ? btf__type_by_id(m.btf, info->btf_value_type_id) : NULL;
 	if (!t || !btf_is_struct(t) || t->size != sizeof(struct reflex_stats)) {
-		fail("rebuild the tools with the pinned scheduler's version",
+		reflex_fail("rebuild the tools with the pinned scheduler's version",
 		     "the pinned stats map is not this version's struct reflex_stats");
 		return -1;
 	}
@@ -192,7 +157,7 @@ static int take(struct snapshot *s)
 		s->produced += c.produced;
 		s->dropped += c.dropped;
 	}
-	s->ns = now_ns();
+	s->ns = reflex_now_ns();
 	s->handlers = count_handlers(s->ns);
 	f = fopen(SCX_STATE, "re");
 	if (!f || !fgets(s->state, sizeof(s->state), f))
@@ -365,10 +330,11 @@ int main(int argc, char **argv)
 
 	if (parse_args(argc, argv))
 		return 2;
+	reflex_report_init(prog_name, opt.json, opt.pretty);
 	if (open_maps())
 		goto out;
 	if (take(&a)) {
-		fail(NULL, "cannot read the pinned maps: %s", strerror(errno));
+		reflex_fail(NULL, "cannot read the pinned maps: %s", strerror(errno));
 		goto out;
 	}
 	if (opt.once) {
@@ -389,7 +355,7 @@ int main(int argc, char **argv)
 		if (nanosleep(&ts, NULL) && stop)
 			break;
 		if (take(&b)) {
-			fail(NULL, "cannot read the pinned maps: %s",
+			reflex_fail(NULL, "cannot read the pinned maps: %s",
 			     strerror(errno));
 			goto out;
 		}

@@ -13,7 +13,7 @@
 
 [ "$(id -u)" = 0 ] || ktap_skip_all "needs root (mount namespaces, bpffs)"
 obj=$OBJTREE/selftests/progs/emit_test.bpf.o
-events=$OBJTREE/tools/reflex-events
+events=$EVENTS
 [ -f "$obj" ] && [ -x "$events" ] || ktap_skip_all "not built: run make -C selftests"
 
 if [ "${1:-}" != --in-ns ]; then
@@ -23,10 +23,9 @@ fi
 umount -q /sys/fs/bpf 2>/dev/null
 mount -t bpf -o mode=0700 bpf /sys/fs/bpf
 tmp=$(mktemp -d)
-cons=
 cleanup()
 {
-	[ -z "$cons" ] || kill -KILL "$cons" 2>/dev/null
+	consumer_kill
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -50,26 +49,8 @@ out=$(setpriv --reuid=65534 --regid=65534 --clear-groups "$events" 2>&1)
 ktap_result "$([ $? = 1 ] && printf '%s' "$out" | grep -q 'permission denied.*root-only'; echo $?)" \
 	"reflex-events as another user: permission denied, pins are root-only, exit 1"
 
-# start_consumer FILE [ARGS]: reflex-events in the background, ready.
-start_consumer()
-{
-	local f=$1
 
-	shift
-	"$events" "$@" > "$f" 2> "$f.err" &
-	cons=$!
-	ktap_wait 10 grep -q 'reading 16 rings' "$f.err"
-}
-stop_consumer()
-{
-	kill -INT "$cons"
-	wait "$cons"
-	local rc=$?
-	cons=
-	return $rc
-}
-
-start_consumer "$tmp/a.jsonl" -j
+consumer_start "$tmp/a.jsonl" -j
 ktap_result $? "reflex-events opens the 16 pinned rings"
 
 # One event per CPU: dev 1000+cpu, key press, codes off; then dev
@@ -78,7 +59,7 @@ for cpu in $(seq 0 $((ncpu - 1))); do
 	$run -c "$cpu" $((1000 + cpu)) $EV_KEY $KEY_A 1 0 >/dev/null
 	$run -c "$cpu" $((2000 + cpu)) $EV_KEY $KEY_A 1 1 >/dev/null
 done
-stop_consumer
+consumer_stop
 ktap_result $? "reflex-events exits 0 on SIGINT"
 sed 's/^/# /' "$tmp/a.jsonl.err"
 
@@ -108,11 +89,11 @@ ktap_result "$(jq -e -s '.[-1].summary.received == '$((2 * ncpu))' and
 # A stalled consumer: 6000 events into ring 0 while it is stopped.  256
 # KiB holds 4681 records of 56 bytes, so some must be dropped, and every
 # one must be accounted for.
-start_consumer "$tmp/b.jsonl" -j
-kill -STOP "$cons"
+consumer_start "$tmp/b.jsonl" -j
+kill -STOP "$consumer_pid"
 $run -c 0 -n 6000 7 $EV_KEY $KEY_A 0 0 >/dev/null
-kill -CONT "$cons"
-stop_consumer
+kill -CONT "$consumer_pid"
+consumer_stop
 jq -c '.summary // empty' "$tmp/b.jsonl" | sed 's/^/# /'
 rcv=$(jq -s '[.[] | select(.dev == 7)] | length' "$tmp/b.jsonl")
 drop=$(jq -s '.[-1].summary.rings[0].dropped' "$tmp/b.jsonl")
@@ -126,16 +107,16 @@ ktap_result "$(bpftool -j map dump pinned "$PIN_ROOT/maps/event_counts" |
 	"maps/event_counts shows produced and dropped for ring 0 by name"
 
 # -m: timestamp order across rings.
-start_consumer "$tmp/c.txt" -m -q
+consumer_start "$tmp/c.txt" -m -q
 for i in 1 2 3; do
 	for cpu in $(seq 0 $((ncpu - 1))); do
 		$run -c "$cpu" $((3000 + i)) 2 0 1 0 >/dev/null
 	done
 done
-kill -TERM "$cons"
-wait "$cons"
+kill -TERM "$consumer_pid"
+wait "$consumer_pid"
 rc=$?
-cons=
+consumer_pid=
 ktap_result "$rc" "reflex-events exits 0 on SIGTERM"
 ts=$(grep -E ' input300[123] ' "$tmp/c.txt" | awk '{print $1}')
 ktap_result "$([ "$(printf '%s\n' "$ts" | wc -l)" = $((3 * ncpu)) ] &&

@@ -20,12 +20,11 @@
 [ "$(id -u)" = 0 ] || ktap_skip_all "needs root"
 
 inject=$HELPERS/uinput-inject
-events=$OBJTREE/tools/reflex-events
+events=$EVENTS
 tmp=$(mktemp -d)
-cons=
 cleanup()
 {
-	[ -z "$cons" ] || kill -KILL "$cons" 2>/dev/null
+	consumer_kill
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -36,22 +35,6 @@ ktap_check "modprobe uinput evdev" modprobe -a uinput evdev
 [ -e "$PIN_ROOT" ] && reflex_make unpin >/dev/null
 ktap_check "make pin" reflex_make pin
 
-start_consumer()	# FILE [ARGS]
-{
-	local f=$1
-
-	shift
-	"$events" -j "$@" > "$f" 2> "$f.err" &
-	cons=$!
-	ktap_wait 20 grep -q 'reading 16 rings' "$f.err"
-}
-stop_consumer()
-{
-	kill -INT "$cons" && wait "$cons"
-	local rc=$?
-	cons=
-	return $rc
-}
 
 # check_run NAME INJECT.json EVENTS.jsonl: exact accounting and placement
 # for the devices the injector reports.
@@ -75,10 +58,10 @@ check_run()
 }
 
 # 1 kHz from 4 threads on 4 CPUs.
-start_consumer "$tmp/a.jsonl"
+consumer_start "$tmp/a.jsonl" -j
 "$inject" -t 4 -n 300 -r 1000 > "$tmp/a.json"
 ktap_result $? "1 kHz: 4 writer threads wrote their events"
-stop_consumer
+consumer_stop
 check_run "1 kHz" "$tmp/a.json" "$tmp/a.jsonl"
 jq -c . "$tmp/a.json" | sed 's/^/# /'
 
@@ -106,18 +89,18 @@ ktap_result "$(stat_above handler_marks 0 && stat_above chain_marks 0 &&
 	"stats count handler marks, chain marks and evdev reads"
 
 # 8 kHz bursts of 64 from 4 threads.
-start_consumer "$tmp/b.jsonl"
+consumer_start "$tmp/b.jsonl" -j
 "$inject" -t 4 -n 2000 -r 8000 -b 64 > "$tmp/b.json"
 ktap_result $? "8 kHz bursts: 4 writer threads wrote their events"
-stop_consumer
+consumer_stop
 check_run "8 kHz bursts" "$tmp/b.json" "$tmp/b.jsonl"
 
 # Full codes, switched on with bpftool on the running scheduler: byte 4
 # of struct reflex_tunables is event_codes.
 map_poke tunables 4 01
-start_consumer "$tmp/c.jsonl"
+consumer_start "$tmp/c.jsonl" -j
 "$inject" -t 1 -n 12 -r 1000 > "$tmp/c.json"
-stop_consumer
+consumer_stop
 map_poke tunables 4 00
 ktap_result "$(jq -e -s '[.[] | select(.vendor == 29285 and .type == "EV_KEY")] |
 	length > 0 and all(.codes == true and .code == 30) and
@@ -129,20 +112,20 @@ ktap_result "$([ $? = 1 ] && printf '%s' "$out" | grep -q 'root-only'; echo $?)"
 	"another user cannot open the rings (exit 1, says root-only)"
 
 # A consumer killed mid-stream.
-start_consumer "$tmp/d.jsonl"
+consumer_start "$tmp/d.jsonl" -j
 "$inject" -t 2 -n 1500 -r 1000 > "$tmp/d.json" &
 inj=$!
 ktap_wait 60 sh -c "[ \$(grep -c '\"dev\"' '$tmp/d.jsonl') -ge 10 ]"
 ktap_result $? "a consumer receives events while the injection runs"
-kill -KILL "$cons"
-wait "$cons" 2>/dev/null
-cons=
+kill -KILL "$consumer_pid"
+wait "$consumer_pid" 2>/dev/null
+consumer_pid=
 wait "$inj"
 ktap_result "$([ "$(scx_state)" = enabled ] && [ "$(scx_ops)" = reflex ]; echo $?)" \
 	"killing it mid-stream leaves reflex running"
-start_consumer "$tmp/e.jsonl"
+consumer_start "$tmp/e.jsonl" -j
 "$inject" -t 1 -n 60 -r 1000 > "$tmp/e.json"
-stop_consumer
+consumer_stop
 check_run "a new consumer" "$tmp/e.json" "$tmp/e.jsonl"
 
 # Under CPU load the reader's wakeups find no idle CPU and are queued:
