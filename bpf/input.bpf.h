@@ -14,7 +14,8 @@
  *	copies to a reader in read(), in the reader's own context.  So
  *	`current` here is a task that really consumed input: it is marked an
  *	input handler (depth 0) with the time, and the mark decays after
- *	tunables.handler_ttl_ns.
+ *	tunables.handler_ttl_ns.  Its process counts as reading input for the
+ *	game guess (classes.bpf.h).
  *
  * A handler that wakes another task within the input window passes the
  * mark on (depth + 1, up to REFLEX_INPUT_CHAIN_MAX): a game's input thread
@@ -28,36 +29,7 @@
 
 #include "state.bpf.h"
 #include "events.bpf.h"
-
-/* Mirror of the marks for people and tests; see struct reflex_input_task. */
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 1024);
-	__type(key, u32);
-	__type(value, struct reflex_input_task);
-} input_tasks SEC(".maps");
-
-/*
- * preempt_count() bits: 0-7 count preemption disables and 8-15 softirq
- * disables (bit 8, SOFTIRQ_OFFSET, set while serving one) on every
- * kernel; above them sit the hardirq and NMI counts, whose split has moved
- * (Debian's 7.x kernels count hardirqs from bit 24, not 16), so all of
- * bits 16-30 are taken to mean "interrupt".  Bit 31 is x86's inverted
- * PREEMPT_NEED_RESCHED.
- */
-#define REFLEX_SOFTIRQ_OFFSET	0x00000100
-#define REFLEX_IRQ_NMI_MASK	0x7fff0000
-#define REFLEX_PF_KTHREAD	0x00200000	/* PF_KTHREAD, <linux/sched.h> */
-
-extern const int __preempt_count __ksym;
-
-/* Like the kernel's in_task(): not in an interrupt or serving a softirq. */
-static __always_inline bool in_task_context(void)
-{
-	int pc = *(int *)bpf_this_cpu_ptr(&__preempt_count);
-
-	return !(pc & (REFLEX_IRQ_NMI_MASK | REFLEX_SOFTIRQ_OFFSET));
-}
+#include "classes.bpf.h"
 
 /* N of the device's "inputN" name; 0 if it has another name. */
 static __always_inline u32 input_dev_number(struct input_dev *dev)
@@ -76,30 +48,6 @@ static __always_inline u32 input_dev_number(struct input_dev *dev)
 		n = n * 10 + name[i] - '0';
 	}
 	return n;
-}
-
-/* Update the input_tasks entry of @p; @events and @boosts are added. */
-static __always_inline void mirror_input_task(struct task_struct *p,
-					      u32 depth, u64 now,
-					      u64 events, u64 boosts)
-{
-	struct reflex_input_task *it, new = {};
-	u32 tid = p->pid;
-
-	it = bpf_map_lookup_elem(&input_tasks, &tid);
-	if (!it) {
-		new.tgid = p->tgid;
-		bpf_probe_read_kernel_str(new.comm, sizeof(new.comm), p->comm);
-		bpf_map_update_elem(&input_tasks, &tid, &new, BPF_NOEXIST);
-		it = bpf_map_lookup_elem(&input_tasks, &tid);
-		if (!it)
-			return;
-	}
-	it->depth = depth;
-	if (now)
-		it->last_input_ns = now;
-	it->nr_events += events;
-	it->nr_boosted += boosts;
 }
 
 SEC("fentry/input_event")
@@ -145,7 +93,8 @@ int BPF_PROG(reflex_input_read, char *buffer, const struct input_event *event)
 		stat_inc(handler_marks);
 	tctx->input_ns = now;
 	tctx->input_depth = 0;
-	mirror_input_task(p, 0, now, 1, 0);
+	task_info_update(p, tctx, 1, 0, 0);
+	proc_note(p, &set, now, PROC_INPUT);
 	return 0;
 }
 
@@ -183,19 +132,7 @@ static __always_inline void input_chain_wakeup(struct task_struct *p,
 	}
 	tctx->input_ns = wctx->input_ns;
 	tctx->input_depth = depth;
-	mirror_input_task(p, depth, wctx->input_ns, 0, 0);
-}
-
-/*
- * Whether @tctx's task gets the input boost now: it is an input handler
- * (its mark has not decayed) and input arrived within the input window.
- */
-static __always_inline bool input_boosted(const struct reflex_task_ctx *tctx,
-					  const struct reflex_settings *set,
-					  u64 now)
-{
-	return reflex_within(now, tctx->input_ns, set->handler_ttl_ns) &&
-	       reflex_within(now, last_input_ns, set->input_window_ns);
+	task_info_update(p, tctx, 0, 0, 0);
 }
 
 #endif /* __REFLEX_INPUT_BPF_H */

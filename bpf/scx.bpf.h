@@ -35,6 +35,13 @@ s32 scx_bpf_pick_idle_cpu(const struct cpumask *cpus_allowed,
 			  u64 flags) __ksym;
 bool scx_bpf_test_and_clear_cpu_idle(s32 cpu) __ksym;
 s32 scx_bpf_task_cpu(const struct task_struct *p) __ksym;
+u32 scx_bpf_nr_cpu_ids(void) __ksym;
+int bpf_iter_scx_dsq_new(struct bpf_iter_scx_dsq *it, u64 dsq_id,
+			 u64 flags) __ksym;
+struct task_struct *bpf_iter_scx_dsq_next(struct bpf_iter_scx_dsq *it) __ksym;
+void bpf_iter_scx_dsq_destroy(struct bpf_iter_scx_dsq *it) __ksym;
+bool scx_bpf_dsq_move(struct bpf_iter_scx_dsq *it__iter, struct task_struct *p,
+		      u64 dsq_id, u64 enq_flags) __ksym;
 bool scx_bpf_task_set_slice(struct task_struct *p, u64 slice) __ksym;
 bool scx_bpf_task_set_dsq_vtime(struct task_struct *p, u64 vtime) __ksym;
 u64 scx_bpf_now(void) __ksym;
@@ -52,6 +59,9 @@ void scx_bpf_error_bstr(char *fmt, unsigned long long *data,
 #define REFLEX_OP_SLEEPABLE(op, args...)				\
 	SEC("struct_ops.s/" #op) BPF_PROG(reflex_##op, ##args)
 #define REFLEX_OP_SLOT(op)	.op = (void *)reflex_##op
+
+/* The iterator of libbpf's bpf_for_each(), for kfuncs that take it. */
+#define BPF_FOR_EACH_ITER	(&___it)
 
 /*
  * Abort the scheduler with a message: the kernel records it in the exit

@@ -3,22 +3,23 @@
  * scx_reflex - a sched_ext scheduler for games, loaded and pinned with
  * bpftool and attached from the pins (see Documentation/workflow.rst).
  *
- * Policy: weighted virtual-time fairness with an input boost.  A waking
- * task goes straight to an idle CPU when there is one (its previous CPU
- * first); otherwise it joins one shared queue ordered by a deadline
- * derived from its virtual time, from which every CPU takes the most
- * deserving task it may run.  A task's vtime advances by its run time
- * scaled by 100/weight; a sleeper is queued at most slice_lag_ns behind
- * the current vtime, so it runs soon but cannot starve anyone.  Input
- * handlers (input.bpf.h) are queued input_boost_ns earlier while the input
- * window is open; the boost is not added to their vtime, so it cannot pile
- * up.  Every queued task is reachable from the one queue and keys only
- * grow, so each runnable task runs within a bounded time and the sched_ext
+ * Policy: virtual deadlines.  A task's virtual time (task storage) grows
+ * with its run time scaled by 100/weight.  A waking task goes straight to
+ * an idle CPU when there is one (the kernel's idle selection: its previous
+ * CPU's idle core first, then idle cores in the same LLC, ...); otherwise
+ * it joins one shared queue ordered by a deadline: its vtime, raised to at
+ * most slice_lag_ns behind the current vtime, minus a lead for its class
+ * (input handler, audio, compositor, GPU submit, game: classes.bpf.h).  A
+ * task of such a class that finds no idle CPU preempts a CPU running batch
+ * work that has had preempt_min_run_ns.  The lead is not added to the
+ * task's vtime, so it cannot pile up; and a task that waits in the queue
+ * longer than starve_ns is moved ahead by the next CPU that dispatches, so
+ * every runnable task runs within a bounded time and the sched_ext
  * watchdog (timeout_ms) has nothing to find.
  *
  * Nothing here depends on userspace after attach: settings live in
- * maps/tunables, counters in maps/stats, and why the scheduler stopped in
- * maps/exit_info, all readable with bpftool.
+ * maps/tunables and maps/game, counters in maps/stats, and why the
+ * scheduler stopped in maps/exit_info, all readable with bpftool.
  */
 #include "scx.bpf.h"
 #include "state.bpf.h"
@@ -28,6 +29,12 @@ char _license[] SEC("license") = "GPL";
 
 /* The shared deadline-ordered queue (a user DSQ id: bit 63 clear). */
 #define REFLEX_DSQ_SHARED	0
+
+/* At most this many queued tasks are looked at per starvation scan. */
+#define REFLEX_STARVE_SCAN	64
+
+/* CPUs looked at for a preemption victim, at most. */
+#define REFLEX_MAX_CPUS		1024
 
 s32 REFLEX_OP(select_cpu, struct task_struct *p, s32 prev_cpu, u64 wake_flags)
 {
@@ -44,32 +51,79 @@ s32 REFLEX_OP(select_cpu, struct task_struct *p, s32 prev_cpu, u64 wake_flags)
 	return cpu;
 }
 
-/* An idle CPU @p may run on, claimed for it; its last CPU first. */
+/*
+ * An idle CPU @p may run on, claimed for it, chosen as select_cpu would
+ * (enqueue also runs without a preceding select_cpu: queued wakeups,
+ * tasks allowed on one CPU, requeues).
+ */
 static s32 claim_idle_cpu(struct task_struct *p)
 {
-	s32 cpu = scx_bpf_task_cpu(p);
+	return scx_bpf_select_cpu_and(p, scx_bpf_task_cpu(p), 0, p->cpus_ptr, 0);
+}
 
-	if (bpf_cpumask_test_cpu(cpu, p->cpus_ptr) &&
-	    scx_bpf_test_and_clear_cpu_idle(cpu))
-		return cpu;
-	return scx_bpf_pick_idle_cpu(p->cpus_ptr, 0);
+/* Could @cpu's current task be preempted for a task of @class now? */
+static bool preemptible(s32 cpu, struct task_struct *p, int class,
+			const struct reflex_settings *set, u64 now)
+{
+	struct reflex_cpu_state *cs;
+
+	if (!bpf_cpumask_test_cpu(cpu, p->cpus_ptr))
+		return false;
+	cs = bpf_map_lookup_percpu_elem(&cpu_state, &zero, cpu);
+	return cs && reflex_may_preempt(class, cs->class,
+					now - cs->started_ns, set);
+}
+
+/*
+ * Put @p, of a favoured @class, on a CPU running batch work, at the head
+ * of its local queue with SCX_ENQ_PREEMPT: the batch task's slice ends now
+ * and @p runs next.  The task's last CPU first, for its caches.
+ */
+static bool preempt_for(struct task_struct *p, struct reflex_task_ctx *tctx,
+			int class, const struct reflex_settings *set,
+			u64 enq_flags)
+{
+	u32 nr = scx_bpf_nr_cpu_ids(), i;
+	s32 prev = scx_bpf_task_cpu(p), cpu = -1;
+	u64 now = bpf_ktime_get_ns();
+	struct reflex_cpu_state *cs;
+
+	if (preemptible(prev, p, class, set, now)) {
+		cpu = prev;
+	} else {
+		bpf_for(i, 1, nr < REFLEX_MAX_CPUS ? nr : REFLEX_MAX_CPUS) {
+			s32 c = (prev + i) % nr;
+
+			if (preemptible(c, p, class, set, now)) {
+				cpu = c;
+				break;
+			}
+		}
+	}
+	if (cpu < 0)
+		return false;
+	/* Claim it, so that another waker looks elsewhere. */
+	cs = bpf_map_lookup_percpu_elem(&cpu_state, &zero, cpu);
+	if (cs)
+		cs->class = class;
+	scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL_ON | cpu, set->slice_ns,
+			   enq_flags | SCX_ENQ_PREEMPT);
+	stat_inc(preempt);
+	task_info_update(p, tctx, 0, 0, 1);
+	return true;
 }
 
 void REFLEX_OP(enqueue, struct task_struct *p, u64 enq_flags)
 {
-	struct reflex_task_ctx *tctx;
+	struct reflex_task_ctx *tctx = task_ctx_get(p, false);
 	struct reflex_settings set;
 	u64 boost = 0, vtime = vtime_now;
+	int class = REFLEX_TC_OTHER;
 	s32 cpu;
 
 	stat_inc(enqueue);
 	get_settings(&set);
 
-	/*
-	 * Enqueue also runs without a preceding select_cpu (queued wakeups,
-	 * tasks allowed on one CPU, requeues), so an idle CPU is looked for
-	 * here too.  Inserting into a remote CPU's local queue wakes it.
-	 */
 	cpu = claim_idle_cpu(p);
 	if (cpu >= 0) {
 		scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL_ON | cpu, set.slice_ns,
@@ -78,26 +132,69 @@ void REFLEX_OP(enqueue, struct task_struct *p, u64 enq_flags)
 		return;
 	}
 
-	tctx = task_ctx_get(p, false);
 	if (tctx) {
+		class = tctx->class;
+		boost = reflex_class_boost(class, &set);
+		if (boost && preempt_for(p, tctx, class, &set, enq_flags))
+			return;
 		vtime = tctx->vtime;
-		if (input_boosted(tctx, &set, bpf_ktime_get_ns())) {
-			boost = set.input_boost_ns;
-			stat_inc(enqueue_boost);
-			mirror_input_task(p, tctx->input_depth, 0, 0, 1);
-		}
+		tctx->enq_ns = bpf_ktime_get_ns();
 	}
 	scx_bpf_dsq_insert_vtime(p, REFLEX_DSQ_SHARED, set.slice_ns,
 				 reflex_deadline(vtime, vtime_now,
 						 set.slice_lag_ns, boost),
 				 enq_flags);
 	stat_inc(enqueue_shared);
+	if (boost && tctx) {
+		stat_inc(enqueue_boost);
+		task_info_update(p, tctx, 0, 1, 0);
+	}
+}
+
+/*
+ * The starvation guard: every starve_ns / 4, one CPU looks at the tasks at
+ * the back of the shared queue (where the largest deadlines are) and
+ * moves one that has waited starve_ns or longer, and may run here, to its
+ * own local queue.  Returns whether it moved one.
+ */
+static u64 last_starve_scan;
+
+static bool rescue_starved(const struct reflex_settings *set)
+{
+	u64 now = bpf_ktime_get_ns(), last = last_starve_scan;
+	s32 this_cpu = bpf_get_smp_processor_id();
+	struct task_struct *p;
+	int n = 0;
+
+	if (now - last < set->starve_ns / 4 ||
+	    !__sync_bool_compare_and_swap(&last_starve_scan, last, now))
+		return false;
+	bpf_for_each(scx_dsq, p, REFLEX_DSQ_SHARED, SCX_DSQ_ITER_REV) {
+		struct reflex_task_ctx *tctx;
+
+		if (++n > REFLEX_STARVE_SCAN)
+			break;
+		tctx = task_ctx_get(p, false);
+		if (!tctx || now - tctx->enq_ns < set->starve_ns)
+			continue;
+		/* Moving a task where it may not run is a scheduler error. */
+		if (!bpf_cpumask_test_cpu(this_cpu, p->cpus_ptr))
+			continue;
+		if (scx_bpf_dsq_move(BPF_FOR_EACH_ITER, p, SCX_DSQ_LOCAL, 0)) {
+			stat_inc(starved);
+			return true;
+		}
+	}
+	return false;
 }
 
 void REFLEX_OP(dispatch, s32 cpu, struct task_struct *prev)
 {
 	struct reflex_settings set;
 
+	get_settings(&set);
+	if (rescue_starved(&set))
+		return;
 	if (scx_bpf_dsq_move_to_local(REFLEX_DSQ_SHARED)) {
 		stat_inc(dispatch_shared);
 		return;
@@ -108,7 +205,6 @@ void REFLEX_OP(dispatch, s32 cpu, struct task_struct *prev)
 	 * that a task queued meanwhile waits at most one slice.
 	 */
 	if (prev && (prev->scx.flags & SCX_TASK_QUEUED)) {
-		get_settings(&set);
 		scx_bpf_task_set_slice(prev, set.slice_ns);
 		stat_inc(dispatch_keep);
 		return;
@@ -116,23 +212,36 @@ void REFLEX_OP(dispatch, s32 cpu, struct task_struct *prev)
 	stat_inc(dispatch_idle);
 }
 
+/*
+ * A task becomes runnable: decide its class once here, for enqueue,
+ * preemption and the CPU state to use, and let a waking input handler
+ * pass its mark on.
+ */
 void REFLEX_OP(runnable, struct task_struct *p, u64 enq_flags)
 {
+	struct reflex_task_ctx *tctx = task_ctx_get(p, false);
 	struct reflex_settings set;
 
-	if (!(enq_flags & SCX_ENQ_WAKEUP))
+	if (!tctx)
 		return;
 	get_settings(&set);
-	input_chain_wakeup(p, &set);
+	if (enq_flags & SCX_ENQ_WAKEUP)
+		input_chain_wakeup(p, &set);
+	tctx->class = task_class_now(p, tctx, &set, bpf_ktime_get_ns());
 }
 
 void REFLEX_OP(running, struct task_struct *p)
 {
 	struct reflex_task_ctx *tctx = task_ctx_get(p, false);
+	struct reflex_cpu_state *cs = bpf_map_lookup_elem(&cpu_state, &zero);
 
 	stat_inc(running);
 	if (!tctx)
 		return;
+	if (cs) {
+		cs->class = tctx->class;
+		cs->started_ns = bpf_ktime_get_ns();
+	}
 	tctx->run_start = scx_bpf_now();
 	if (reflex_vtime_before(vtime_now, tctx->vtime))
 		vtime_now = tctx->vtime;

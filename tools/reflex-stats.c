@@ -3,8 +3,10 @@
  * reflex-stats - what the pinned scx_reflex scheduler is doing.
  *
  * Every interval (1 s) one line, vmstat-style, of rates from maps/stats
- * (summed over CPUs), maps/event_counts and maps/input_tasks.  With -1 it
- * prints every counter once, totals since the maps were created.  The
+ * (summed over CPUs) and maps/event_counts, with how many tasks are in
+ * each thread class now (maps/task_classes) and the foreground game
+ * (maps/game).  With -1 it prints every counter once, totals since the
+ * maps were created.  The
  * counter names come from the map's BTF, so a counter added to
  * struct reflex_stats shows up here without a change.
  */
@@ -47,16 +49,17 @@ struct snapshot {
 	__u64 ns;			/* CLOCK_MONOTONIC when taken */
 	__u64 f[NR_FIELDS];		/* struct reflex_stats, summed */
 	__u64 produced, dropped;	/* all rings */
-	__u64 handlers;			/* input tasks with a live mark */
+	__u64 classed[REFLEX_NR_TC];	/* tasks with a live mark, by class */
+	__u32 game;			/* the game's tgid, 0 for none */
 	char state[16];
 };
 
 static struct {
-	int stats, counts, tasks, tunables;
+	int stats, counts, tasks, tunables, game;
 	int nr_cpus;
 	const char *names[NR_FIELDS];	/* from BTF */
 	struct btf *btf;
-} m = { .stats = -1, .counts = -1, .tasks = -1, .tunables = -1 };
+} m = { .stats = -1, .counts = -1, .tasks = -1, .tunables = -1, .game = -1 };
 
 static int open_map(const char *name, enum bpf_map_type type,
 		    struct bpf_map_info *info)
@@ -101,33 +104,49 @@ static int open_maps(void)
 	if (m.stats < 0 || load_field_names(&info))
 		return -1;
 	m.counts = open_map(REFLEX_MAP_EVENT_COUNTS, BPF_MAP_TYPE_ARRAY, &info);
-	m.tasks = open_map(REFLEX_MAP_INPUT_TASKS, BPF_MAP_TYPE_LRU_HASH, &info);
+	m.tasks = open_map(REFLEX_MAP_TASK_CLASSES, BPF_MAP_TYPE_LRU_HASH, &info);
 	m.tunables = open_map(REFLEX_MAP_TUNABLES, BPF_MAP_TYPE_ARRAY, &info);
+	m.game = open_map(REFLEX_MAP_GAME, BPF_MAP_TYPE_ARRAY, &info);
 	m.nr_cpus = libbpf_num_possible_cpus();
-	if (m.counts < 0 || m.tasks < 0 || m.tunables < 0 || m.nr_cpus <= 0)
+	if (m.counts < 0 || m.tasks < 0 || m.tunables < 0 || m.game < 0 ||
+	    m.nr_cpus <= 0)
 		return -1;
 	return 0;
 }
 
-/* Input tasks whose mark has not decayed (tunables.handler_ttl_ns). */
-static __u64 count_handlers(__u64 now)
+/*
+ * Tasks whose marks have not decayed, by class: an input handler within
+ * handler_ttl_ns of its input, the others within class_ttl_ns.  (Whether
+ * the input window is open is the scheduler's business; this counts the
+ * marks.)
+ */
+static void count_classes(struct snapshot *s)
 {
 	struct reflex_tunables t = {};
 	struct reflex_settings set;
-	struct reflex_input_task it;
+	struct reflex_task_info ti;
+	struct reflex_game g = {};
 	__u32 key, next, *prev = NULL, zero = 0;
-	__u64 n = 0;
 
 	bpf_map_lookup_elem(m.tunables, &zero, &t);
 	reflex_settings_get(&t, &set);
 	while (!bpf_map_get_next_key(m.tasks, prev, &next)) {
 		key = next;
 		prev = &key;
-		if (!bpf_map_lookup_elem(m.tasks, &key, &it) &&
-		    reflex_within(now, it.last_input_ns, set.handler_ttl_ns))
-			n++;
+		if (bpf_map_lookup_elem(m.tasks, &key, &ti))
+			continue;
+		s->classed[REFLEX_TC_INPUT] +=
+			reflex_within(s->ns, ti.input_ns, set.handler_ttl_ns);
+		s->classed[REFLEX_TC_AUDIO] +=
+			reflex_within(s->ns, ti.audio_ns, set.class_ttl_ns);
+		s->classed[REFLEX_TC_COMPOSITOR] +=
+			reflex_within(s->ns, ti.kms_ns, set.class_ttl_ns);
+		s->classed[REFLEX_TC_GPU] +=
+			reflex_within(s->ns, ti.gpu_ns, set.class_ttl_ns);
 	}
-	return n;
+	if (!bpf_map_lookup_elem(m.game, &zero, &g))
+		s->game = g.tgid == REFLEX_GAME_NONE ? 0 :
+			  g.tgid ? g.tgid : g.guess;
 }
 
 static int take(struct snapshot *s)
@@ -158,7 +177,7 @@ static int take(struct snapshot *s)
 		s->dropped += c.dropped;
 	}
 	s->ns = reflex_now_ns();
-	s->handlers = count_handlers(s->ns);
+	count_classes(s);
 	f = fopen(SCX_STATE, "re");
 	if (!f || !fgets(s->state, sizeof(s->state), f))
 		strcpy(s->state, "?");
@@ -179,6 +198,7 @@ static const struct column {
 	{ "idle/s", FIELD(select_idle) },
 	{ "shared/s", FIELD(dispatch_shared) },
 	{ "boost/s", FIELD(enqueue_boost) },
+	{ "preempt/s", FIELD(preempt) },
 	{ "run/s", FIELD(running) },
 	{ "input/s", FIELD(input_events) },
 	{ "reads/s", FIELD(input_reads) },
@@ -192,7 +212,8 @@ static void print_header(void)
 	printf("%-9s", "state");
 	for (i = 0; i < NR_COLUMNS; i++)
 		printf(" %9s", columns[i].head);
-	printf(" %6s %8s %7s\n", "busy%", "handlers", "drops");
+	printf(" %6s %5s %5s %5s %5s %7s %7s\n", "busy%", "input", "audio",
+	       "comp", "gpu", "game", "drops");
 }
 
 static void print_rates(const struct snapshot *a, const struct snapshot *b)
@@ -207,7 +228,11 @@ static void print_rates(const struct snapshot *a, const struct snapshot *b)
 				  a->f[columns[i].field]) / secs);
 	busy = (b->f[FIELD(run_ns)] - a->f[FIELD(run_ns)]) /
 	       (secs * 1e9 * m.nr_cpus) * 100;
-	printf(" %6.1f %8llu %7llu\n", busy, (unsigned long long)b->handlers,
+	printf(" %6.1f %5llu %5llu %5llu %5llu %7u %7llu\n", busy,
+	       (unsigned long long)b->classed[REFLEX_TC_INPUT],
+	       (unsigned long long)b->classed[REFLEX_TC_AUDIO],
+	       (unsigned long long)b->classed[REFLEX_TC_COMPOSITOR],
+	       (unsigned long long)b->classed[REFLEX_TC_GPU], b->game,
 	       (unsigned long long)(b->dropped - a->dropped));
 	fflush(stdout);
 }
@@ -227,7 +252,14 @@ static void print_totals(const struct snapshot *s)
 		printf("%-20s %llu\n", "events_dropped",
 		       (unsigned long long)s->dropped);
 		printf("%-20s %llu\n", "input_handlers",
-		       (unsigned long long)s->handlers);
+		       (unsigned long long)s->classed[REFLEX_TC_INPUT]);
+		printf("%-20s %llu\n", "audio_tasks",
+		       (unsigned long long)s->classed[REFLEX_TC_AUDIO]);
+		printf("%-20s %llu\n", "compositor_tasks",
+		       (unsigned long long)s->classed[REFLEX_TC_COMPOSITOR]);
+		printf("%-20s %llu\n", "gpu_tasks",
+		       (unsigned long long)s->classed[REFLEX_TC_GPU]);
+		printf("%-20s %u\n", "game_tgid", s->game);
 		return;
 	}
 	json_init(&j, stdout, opt.pretty);
@@ -240,7 +272,11 @@ static void print_totals(const struct snapshot *s)
 	json_obj_end(&j);
 	json_u64(&j, "events_produced", s->produced);
 	json_u64(&j, "events_dropped", s->dropped);
-	json_u64(&j, "input_handlers", s->handlers);
+	json_u64(&j, "input_handlers", s->classed[REFLEX_TC_INPUT]);
+	json_u64(&j, "audio_tasks", s->classed[REFLEX_TC_AUDIO]);
+	json_u64(&j, "compositor_tasks", s->classed[REFLEX_TC_COMPOSITOR]);
+	json_u64(&j, "gpu_tasks", s->classed[REFLEX_TC_GPU]);
+	json_u64(&j, "game_tgid", s->game);
 	json_obj_end(&j);
 	json_finish(&j);
 }
@@ -267,9 +303,10 @@ static void usage(FILE *f)
 "  -h, --help\n"
 "\n"
 "Columns: rates per second of enqueues, wakeups sent straight to an idle\n"
-"CPU, tasks taken from the shared queue, input-boosted enqueues, tasks\n"
-"started, input events, events read from evdev; CPU time used by tasks\n"
-"(busy%%), tasks marked as input handlers now, events dropped (rings full).\n",
+"CPU, tasks taken from the shared queue, enqueues queued early for their\n"
+"class, preemptions of batch work, tasks started, input events, events\n"
+"read from evdev; CPU time used by tasks (busy%%); tasks marked input\n"
+"handler, audio, compositor, GPU now; the game's tgid; events dropped.\n",
 		prog_name);
 }
 

@@ -45,7 +45,8 @@
 #define REFLEX_MAP_EXIT_INFO	"exit_info"
 #define REFLEX_MAP_EVENTS_FMT	"events_%02u"	/* events_00 .. events_15 */
 #define REFLEX_MAP_EVENT_COUNTS	"event_counts"
-#define REFLEX_MAP_INPUT_TASKS	"input_tasks"
+#define REFLEX_MAP_TASK_CLASSES	"task_classes"
+#define REFLEX_MAP_GAME		"game"
 
 /* Pinned links of the input hooks: links/<program name>. */
 #define REFLEX_PIN_HOOK_LINKS	REFLEX_PIN_ROOT "/links"
@@ -110,18 +111,53 @@ struct reflex_ring_counts {
 };
 
 /*
- * A task that consumed input (maps/input_tasks, an LRU_HASH keyed by
- * thread id): for people and tests to see which tasks the scheduler
- * treats as input handlers.  The scheduler itself decides from task
- * storage; this map only mirrors it.
+ * Thread classes, from kernel signals (Documentation/classes.rst), in the
+ * order the scheduler favours them when a task has more than one.  Each
+ * decays when its signal stops.
  */
-struct reflex_input_task {
+enum reflex_task_class {
+	REFLEX_TC_OTHER = 0,	/* everything else: batch work */
+	REFLEX_TC_GAME,		/* a thread of the foreground game */
+	REFLEX_TC_GPU,		/* submits work to a /dev/dri device */
+	REFLEX_TC_COMPOSITOR,	/* commits KMS updates */
+	REFLEX_TC_AUDIO,	/* services PCM periods */
+	REFLEX_TC_INPUT,	/* consumes input, while the window is open */
+	REFLEX_NR_TC
+};
+
+/*
+ * A task the scheduler puts in a class (maps/task_classes, an LRU_HASH
+ * keyed by thread id), for people and tests to see.  The scheduler itself
+ * decides from task storage; this map only mirrors its marks.  Each
+ * *_ns is the CLOCK_MONOTONIC time of that class's last signal, 0 for
+ * never.
+ */
+struct reflex_task_info {
 	__u32 tgid;
-	__u32 depth;		/* 0: read evdev itself; 1, 2: woken by one */
-	__u64 last_input_ns;	/* CLOCK_MONOTONIC of the last input it got */
-	__u64 nr_events;	/* events it read (depth 0) */
-	__u64 nr_boosted;	/* enqueues that got the input boost */
+	__u32 input_depth;	/* 0: reads evdev itself; 1, 2: woken by one */
+	__u64 input_ns;		/* input it consumed */
+	__u64 gpu_ns;		/* a GPU submission (fence from a DRM ioctl) */
+	__u64 kms_ns;		/* a KMS commit (atomic or page flip) */
+	__u64 audio_ns;		/* a PCM transfer or sync */
+	__u64 nr_events;	/* input events it read */
+	__u64 nr_boosted;	/* enqueues queued early for its class */
+	__u64 nr_preempted;	/* wakeups that preempted batch work */
+	__u32 last_class;	/* enum reflex_task_class at its last enqueue */
+	__u32 __pad;
 	char comm[16];
+};
+
+/*
+ * The foreground game (maps/game, a one-entry ARRAY).  A person or a tool
+ * (reflex-game) sets tgid; 0 lets the scheduler guess: the most recent
+ * process that both reads input and submits GPU work and commits no KMS
+ * updates (that would be the compositor).  REFLEX_GAME_NONE: no game.
+ */
+#define REFLEX_GAME_NONE	0xffffffffU
+struct reflex_game {
+	__u32 tgid;		/* set by a person: 0 guess, NONE, or a tgid */
+	__u32 guess;		/* the scheduler's guess, 0 if none */
+	__u64 guess_ns;		/* when it last confirmed the guess */
 };
 
 /*
@@ -132,11 +168,13 @@ struct reflex_stats {
 	__u64 enqueue;		/* ops.enqueue calls */
 	__u64 select_idle;	/* wakeups placed on an idle CPU by select_cpu */
 	__u64 enqueue_idle;	/* enqueues sent to an idle CPU's local queue */
-	__u64 enqueue_shared;	/* enqueues into the shared vtime queue */
-	__u64 enqueue_boost;	/* ... of them with the input boost */
+	__u64 enqueue_shared;	/* enqueues into the shared deadline queue */
+	__u64 enqueue_boost;	/* ... of them queued early for their class */
+	__u64 preempt;		/* wakeups that preempted batch work */
 	__u64 dispatch_shared;	/* tasks this CPU took from the shared queue */
 	__u64 dispatch_keep;	/* dispatch found nothing; previous task kept */
 	__u64 dispatch_idle;	/* dispatch found nothing; CPU goes idle */
+	__u64 starved;		/* tasks moved ahead because they waited too long */
 	__u64 running;		/* tasks started on this CPU (ops.running) */
 	__u64 run_ns;		/* time tasks ran on this CPU, in ns */
 	__u64 tunable_clamped;	/* tunable reads that were out of range */
@@ -144,6 +182,10 @@ struct reflex_stats {
 	__u64 input_reads;	/* events read from evdev by a task */
 	__u64 handler_marks;	/* tasks (re)marked as input handler by a read */
 	__u64 chain_marks;	/* tasks marked because a handler woke them */
+	__u64 gpu_marks;	/* GPU submissions seen */
+	__u64 kms_marks;	/* KMS commits seen */
+	__u64 audio_marks;	/* PCM transfers seen */
+	__u64 game_guesses;	/* times the game guess changed */
 };
 
 /*
@@ -162,6 +204,14 @@ struct reflex_tunables {
 	__u64 input_window_ns;	/* how long after input handlers are boosted */
 	__u64 input_boost_ns;	/* how far ahead a boosted handler is queued */
 	__u64 handler_ttl_ns;	/* how long a task stays an input handler */
+	__u64 class_ttl_ns;	/* how long GPU, KMS, audio marks last */
+	__u64 audio_boost_ns;	/* how far ahead each class is queued */
+	__u64 compositor_boost_ns;
+	__u64 gpu_boost_ns;
+	__u64 game_boost_ns;
+	__u64 preempt_min_run_ns; /* batch work runs this long before it can
+				   * be preempted; 0 turns preemption off */
+	__u64 starve_ns;	/* a queued task waiting this long jumps ahead */
 };
 
 /*

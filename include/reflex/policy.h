@@ -33,6 +33,17 @@
 #define REFLEX_HANDLER_TTL_NS_DFL	(2000 * REFLEX_NSEC_PER_MSEC)
 #define REFLEX_HANDLER_TTL_NS_MIN	(1 * REFLEX_NSEC_PER_MSEC)
 #define REFLEX_HANDLER_TTL_NS_MAX	(60000 * REFLEX_NSEC_PER_MSEC)
+#define REFLEX_CLASS_TTL_NS_DFL		(1000 * REFLEX_NSEC_PER_MSEC)
+#define REFLEX_AUDIO_BOOST_NS_DFL	(16 * REFLEX_NSEC_PER_MSEC)
+#define REFLEX_COMPOSITOR_BOOST_NS_DFL	(12 * REFLEX_NSEC_PER_MSEC)
+#define REFLEX_GPU_BOOST_NS_DFL		(10 * REFLEX_NSEC_PER_MSEC)
+#define REFLEX_GAME_BOOST_NS_DFL	(6 * REFLEX_NSEC_PER_MSEC)
+#define REFLEX_BOOST_NS_MAX		(100 * REFLEX_NSEC_PER_MSEC)
+#define REFLEX_PREEMPT_MIN_RUN_NS_DFL	(250 * REFLEX_NSEC_PER_USEC)
+#define REFLEX_PREEMPT_MIN_RUN_NS_MAX	(100 * REFLEX_NSEC_PER_MSEC)
+#define REFLEX_STARVE_NS_DFL		(100 * REFLEX_NSEC_PER_MSEC)
+#define REFLEX_STARVE_NS_MIN		(10 * REFLEX_NSEC_PER_MSEC)
+#define REFLEX_STARVE_NS_MAX		(2000 * REFLEX_NSEC_PER_MSEC)
 
 /* How many wakeups away from an evdev reader a task may be and still
  * count as an input handler (1: woken by a reader; 2: woken by that). */
@@ -101,6 +112,13 @@ static inline void reflex_tunables_default(struct reflex_tunables *t)
 	t->input_window_ns = REFLEX_INPUT_WINDOW_NS_DFL;
 	t->input_boost_ns = REFLEX_INPUT_BOOST_NS_DFL;
 	t->handler_ttl_ns = REFLEX_HANDLER_TTL_NS_DFL;
+	t->class_ttl_ns = REFLEX_CLASS_TTL_NS_DFL;
+	t->audio_boost_ns = REFLEX_AUDIO_BOOST_NS_DFL;
+	t->compositor_boost_ns = REFLEX_COMPOSITOR_BOOST_NS_DFL;
+	t->gpu_boost_ns = REFLEX_GPU_BOOST_NS_DFL;
+	t->game_boost_ns = REFLEX_GAME_BOOST_NS_DFL;
+	t->preempt_min_run_ns = REFLEX_PREEMPT_MIN_RUN_NS_DFL;
+	t->starve_ns = REFLEX_STARVE_NS_DFL;
 }
 
 /* What the scheduler runs with: the tunables, checked. */
@@ -108,8 +126,11 @@ struct reflex_settings {
 	__u64 slice_ns;
 	__u64 slice_lag_ns;
 	__u64 input_window_ns;
-	__u64 input_boost_ns;
 	__u64 handler_ttl_ns;
+	__u64 class_ttl_ns;
+	__u64 boost_ns[REFLEX_NR_TC];	/* by enum reflex_task_class */
+	__u64 preempt_min_run_ns;	/* 0: no preemption */
+	__u64 starve_ns;
 	__u32 event_codes;
 };
 
@@ -122,27 +143,42 @@ struct reflex_settings {
 static inline int reflex_settings_get(const struct reflex_tunables *t,
 				      struct reflex_settings *s)
 {
+	struct reflex_tunables dfl;
 	int clamped = 0;
 
-	s->slice_ns = REFLEX_SLICE_NS_DFL;
-	s->slice_lag_ns = REFLEX_SLICE_LAG_NS_DFL;
-	s->input_window_ns = REFLEX_INPUT_WINDOW_NS_DFL;
-	s->input_boost_ns = REFLEX_INPUT_BOOST_NS_DFL;
-	s->handler_ttl_ns = REFLEX_HANDLER_TTL_NS_DFL;
-	s->event_codes = 0;
-	if (!t || t->version != REFLEX_TUNABLES_VERSION)
-		return 0;
+	if (!t || t->version != REFLEX_TUNABLES_VERSION) {
+		reflex_tunables_default(&dfl);
+		t = &dfl;
+	}
 	s->slice_ns = reflex_clamp(t->slice_ns, REFLEX_SLICE_NS_MIN,
 				   REFLEX_SLICE_NS_MAX, &clamped);
 	s->slice_lag_ns = reflex_clamp(t->slice_lag_ns, 0,
 				       REFLEX_SLICE_LAG_NS_MAX, &clamped);
 	s->input_window_ns = reflex_clamp(t->input_window_ns, 0,
 					  REFLEX_INPUT_WINDOW_NS_MAX, &clamped);
-	s->input_boost_ns = reflex_clamp(t->input_boost_ns, 0,
-					 REFLEX_INPUT_BOOST_NS_MAX, &clamped);
 	s->handler_ttl_ns = reflex_clamp(t->handler_ttl_ns,
 					 REFLEX_HANDLER_TTL_NS_MIN,
 					 REFLEX_HANDLER_TTL_NS_MAX, &clamped);
+	s->class_ttl_ns = reflex_clamp(t->class_ttl_ns,
+				       REFLEX_HANDLER_TTL_NS_MIN,
+				       REFLEX_HANDLER_TTL_NS_MAX, &clamped);
+	s->boost_ns[REFLEX_TC_OTHER] = 0;
+	s->boost_ns[REFLEX_TC_GAME] = reflex_clamp(t->game_boost_ns, 0,
+						   REFLEX_BOOST_NS_MAX, &clamped);
+	s->boost_ns[REFLEX_TC_GPU] = reflex_clamp(t->gpu_boost_ns, 0,
+						  REFLEX_BOOST_NS_MAX, &clamped);
+	s->boost_ns[REFLEX_TC_COMPOSITOR] =
+		reflex_clamp(t->compositor_boost_ns, 0, REFLEX_BOOST_NS_MAX,
+			     &clamped);
+	s->boost_ns[REFLEX_TC_AUDIO] = reflex_clamp(t->audio_boost_ns, 0,
+						    REFLEX_BOOST_NS_MAX, &clamped);
+	s->boost_ns[REFLEX_TC_INPUT] = reflex_clamp(t->input_boost_ns, 0,
+						    REFLEX_BOOST_NS_MAX, &clamped);
+	s->preempt_min_run_ns = reflex_clamp(t->preempt_min_run_ns, 0,
+					     REFLEX_PREEMPT_MIN_RUN_NS_MAX,
+					     &clamped);
+	s->starve_ns = reflex_clamp(t->starve_ns, REFLEX_STARVE_NS_MIN,
+				    REFLEX_STARVE_NS_MAX, &clamped);
 	s->event_codes = reflex_clamp(t->event_codes, 0, 1, &clamped);
 	return clamped;
 }
@@ -166,6 +202,62 @@ static inline int reflex_within(__u64 now, __u64 then, __u64 window_ns)
 	return then && now - then < window_ns;
 }
 
+/* When a task last showed each class's signal (0: never). */
+struct reflex_signals {
+	__u64 input_ns;		/* it consumed input (or was woken by one that did) */
+	__u64 gpu_ns;
+	__u64 kms_ns;
+	__u64 audio_ns;
+	int is_game;		/* it belongs to the foreground game */
+};
+
+/*
+ * The class a task has at @now: the most favoured one whose signal has not
+ * decayed.  Input counts only while the input window (opened by the last
+ * input event, @last_input_ns) is open.
+ */
+static inline int reflex_task_class(const struct reflex_signals *sig,
+				    const struct reflex_settings *s,
+				    __u64 now, __u64 last_input_ns)
+{
+	if (reflex_within(now, sig->input_ns, s->handler_ttl_ns) &&
+	    reflex_within(now, last_input_ns, s->input_window_ns))
+		return REFLEX_TC_INPUT;
+	if (reflex_within(now, sig->audio_ns, s->class_ttl_ns))
+		return REFLEX_TC_AUDIO;
+	if (reflex_within(now, sig->kms_ns, s->class_ttl_ns))
+		return REFLEX_TC_COMPOSITOR;
+	if (reflex_within(now, sig->gpu_ns, s->class_ttl_ns))
+		return REFLEX_TC_GPU;
+	if (sig->is_game)
+		return REFLEX_TC_GAME;
+	return REFLEX_TC_OTHER;
+}
+
+/* How much earlier than its vtime a task of @class is queued. */
+static inline __u64 reflex_class_boost(int class,
+				       const struct reflex_settings *s)
+{
+	if (class < 0 || class >= REFLEX_NR_TC)
+		return 0;
+	return s->boost_ns[class];
+}
+
+/*
+ * May a task of @class, waking with no idle CPU, preempt a CPU whose
+ * current task is of @victim_class and has run @ran_ns?  Only batch work
+ * is preempted, and only after it ran preempt_min_run_ns, so it always
+ * gets that much of every slice.
+ */
+static inline int reflex_may_preempt(int class, int victim_class,
+				     __u64 ran_ns,
+				     const struct reflex_settings *s)
+{
+	return s->preempt_min_run_ns && class != REFLEX_TC_OTHER &&
+	       victim_class == REFLEX_TC_OTHER &&
+	       ran_ns >= s->preempt_min_run_ns;
+}
+
 /*
  * Input event types and codes, as in the uapi <linux/input-event-codes.h>
  * (the BPF side has no uapi headers; selftests/host/test_policy.c checks
@@ -186,6 +278,71 @@ static inline int reflex_within(__u64 now, __u64 then, __u64 window_ns)
 #define REFLEX_REL_WHEEL	0x08
 #define REFLEX_REL_WHEEL_HI_RES	0x0b
 #define REFLEX_REL_HWHEEL_HI_RES 0x0c
+
+/*
+ * Device nodes and ioctls that carry the GPU, compositor and audio signals
+ * (values of the uapi <drm/drm.h>, <drm/drm_mode.h>, <sound/asound.h>;
+ * checked against them by selftests/host/test_policy.c).
+ */
+#define REFLEX_DRM_MAJOR		226	/* the nodes in /dev/dri */
+#define REFLEX_ALSA_MAJOR		116	/* the nodes in /dev/snd */
+#define REFLEX_DRM_IOCTL_TYPE		'd'
+#define REFLEX_DRM_COMMAND_BASE		0x40	/* driver ioctls: submit, ... */
+#define REFLEX_DRM_COMMAND_END		0xa0
+#define REFLEX_DRM_NR_MODE_PAGE_FLIP	0xb0
+#define REFLEX_DRM_NR_MODE_ATOMIC	0xbc
+#define REFLEX_DRM_MODE_ATOMIC_TEST_ONLY 0x0100
+#define REFLEX_PCM_IOCTL_TYPE		'A'
+#define REFLEX_PCM_NR_HWSYNC		0x22
+#define REFLEX_PCM_NR_SYNC_PTR		0x23
+#define REFLEX_PCM_NR_WRITEI		0x50	/* WRITEI, READI, WRITEN, READN */
+#define REFLEX_PCM_NR_READN		0x53
+
+enum reflex_ioctl_kind {
+	REFLEX_IOCTL_NONE = 0,
+	REFLEX_IOCTL_DRM_DRIVER,	/* a DRM driver ioctl: may submit work */
+	REFLEX_IOCTL_KMS_COMMIT,	/* an atomic commit or page flip */
+	REFLEX_IOCTL_PCM,		/* moves PCM frames or syncs the pointer */
+};
+
+/*
+ * What an ioctl @cmd on a character device of major @major says about the
+ * caller.  @atomic_flags is the flags word of a DRM_IOCTL_MODE_ATOMIC
+ * request: a test-only commit is not a commit.
+ */
+static inline int reflex_ioctl_kind(__u32 major, __u32 cmd,
+				    __u32 atomic_flags)
+{
+	__u32 type = (cmd >> 8) & 0xff, nr = cmd & 0xff;
+
+	if (major == REFLEX_DRM_MAJOR && type == REFLEX_DRM_IOCTL_TYPE) {
+		if (nr == REFLEX_DRM_NR_MODE_ATOMIC)
+			return atomic_flags & REFLEX_DRM_MODE_ATOMIC_TEST_ONLY ?
+			       REFLEX_IOCTL_NONE : REFLEX_IOCTL_KMS_COMMIT;
+		if (nr == REFLEX_DRM_NR_MODE_PAGE_FLIP)
+			return REFLEX_IOCTL_KMS_COMMIT;
+		if (nr >= REFLEX_DRM_COMMAND_BASE && nr < REFLEX_DRM_COMMAND_END)
+			return REFLEX_IOCTL_DRM_DRIVER;
+	}
+	if (major == REFLEX_ALSA_MAJOR && type == REFLEX_PCM_IOCTL_TYPE &&
+	    (nr == REFLEX_PCM_NR_HWSYNC || nr == REFLEX_PCM_NR_SYNC_PTR ||
+	     (nr >= REFLEX_PCM_NR_WRITEI && nr <= REFLEX_PCM_NR_READN)))
+		return REFLEX_IOCTL_PCM;
+	return REFLEX_IOCTL_NONE;
+}
+
+/*
+ * Is process activity @sig a game's: it reads input and submits GPU work
+ * (both within @ttl_ns of @now) and commits no KMS updates (that is a
+ * compositor, which reads input and draws too)?
+ */
+static inline int reflex_looks_like_game(__u64 input_ns, __u64 gpu_ns,
+					 __u64 kms_ns, __u64 now, __u64 ttl_ns)
+{
+	return reflex_within(now, input_ns, ttl_ns) &&
+	       reflex_within(now, gpu_ns, ttl_ns) &&
+	       !reflex_within(now, kms_ns, ttl_ns);
+}
 
 static inline int reflex_is_button(__u32 code)
 {

@@ -54,8 +54,8 @@ ktap_check "tunables: array of struct reflex_tunables with slice_ns" \
 
 ktap_check "event_counts: array of 16 struct reflex_ring_counts" \
 	has "map event_counts array max_entries=16 value=reflex_ring_counts"
-ktap_check "input_tasks: LRU hash of struct reflex_input_task" \
-	has "map input_tasks lru_hash max_entries=1024 value=reflex_input_task"
+ktap_check "task_classes: LRU hash of struct reflex_task_info" \
+	has "map task_classes lru_hash max_entries=1024 value=reflex_task_info"
 ktap_result "$(printf '%s\n' "$info" | grep -qx 'prog reflex_input_event fentry/input_event tracing' &&
 	       printf '%s\n' "$info" | grep -qx 'prog reflex_input_read fentry/input_event_to_user tracing'; echo $?)" \
 	"input hooks: fentry on input_event and input_event_to_user (vmlinux, no module)"

@@ -73,13 +73,13 @@ ktap_result "$(jq -e -s '[.[] | select(.vendor == 29285 and .type == "EV_KEY")] 
 
 reader=$(jq .reader_tid "$tmp/a.json")
 busy=$(jq .busy_tid "$tmp/a.json")
-tasks=$(bpftool -j map dump pinned "$PIN_ROOT/maps/input_tasks")
+tasks=$(bpftool -j map dump pinned "$PIN_ROOT/maps/task_classes")
 ktap_result "$(printf '%s' "$tasks" | jq -e --argjson t "$reader" \
-	'any(.[].formatted; .key == $t and .value.depth == 0 and .value.nr_events > 0)' \
+	'any(.[].formatted; .key == $t and .value.input_depth == 0 and .value.nr_events > 0)' \
 	>/dev/null; echo $?)" "the evdev reader thread ($reader) is marked an input handler"
 worker=$(jq .worker_tid "$tmp/a.json")
 ktap_result "$(printf '%s' "$tasks" | jq -e --argjson t "$worker" \
-	'any(.[].formatted; .key == $t and .value.depth == 1)' \
+	'any(.[].formatted; .key == $t and .value.input_depth == 1)' \
 	>/dev/null; echo $?)" "the thread the reader wakes ($worker) is marked one step away"
 ktap_result "$(printf '%s' "$tasks" | jq -e --argjson t "$busy" \
 	'any(.[].formatted; .key == $t) | not' >/dev/null; echo $?)" \
@@ -128,24 +128,25 @@ consumer_start "$tmp/e.jsonl" -j
 consumer_stop
 check_run "a new consumer" "$tmp/e.json" "$tmp/e.jsonl"
 
-# Under CPU load the reader's wakeups find no idle CPU and are queued:
-# those enqueues get the input boost; the CPU hogs' never do.
-before=$(stat_sum enqueue_boost)
+# Under CPU load the reader's wakeups find no idle CPU: they preempt a
+# CPU hog or are queued early; the hogs' never are.
+before=$(( $(stat_sum enqueue_boost) + $(stat_sum preempt) ))
 timeout 120 stress-ng -q -t 30 -c "$(nproc)" &
 hog=$!
 "$inject" -t 2 -n 600 -r 1000 > "$tmp/f.json"
 kill "$hog" 2>/dev/null
 wait "$hog" 2>/dev/null
 reader=$(jq .reader_tid "$tmp/f.json")
-ktap_result "$(stat_above enqueue_boost "$before"; echo $?)" \
-	"under load, enqueues get the input boost (enqueue_boost $before -> $(stat_sum enqueue_boost))"
-tasks=$(bpftool -j map dump pinned "$PIN_ROOT/maps/input_tasks")
+after=$(( $(stat_sum enqueue_boost) + $(stat_sum preempt) ))
+ktap_result "$([ "$after" -gt "$before" ]; echo $?)" \
+	"under load, wakeups get the input lead (boosted + preempting: $before -> $after)"
+tasks=$(bpftool -j map dump pinned "$PIN_ROOT/maps/task_classes")
 ktap_result "$(printf '%s' "$tasks" | jq -e --argjson t "$reader" \
-	'any(.[].formatted; .key == $t and .value.nr_boosted > 0)' >/dev/null; echo $?)" \
-	"the reader thread is among the boosted"
+	'any(.[].formatted; .key == $t and .value.nr_boosted + .value.nr_preempted > 0)' \
+	>/dev/null; echo $?)" "the reader thread is among them"
 ktap_result "$(printf '%s' "$tasks" | jq -e \
 	'any(.[].formatted; .value.comm | startswith("stress-ng")) | not' >/dev/null; echo $?)" \
-	"no CPU hog was ever marked or boosted"
+	"no CPU hog was ever marked or favoured"
 
 ktap_check "make unpin" reflex_make unpin
 ktap_finish
