@@ -4,8 +4,9 @@
 # run_tests.sh - run the scx_reflex selftests as one kselftest suite.
 #
 # Host tests run here.  VM tests run inside qemu guests booted from Debian's
-# sched_ext kernels (selftests/vm/vmtest): for each kernel, every VM test
-# at -smp 2, then the stress test again at -smp 4.  Each test program's
+# sched_ext kernels (selftests/vm/vmtest): for each kernel, one guest at
+# -smp 2 (pin, stress, exit), one at -smp 4 (stress, input, classes, all
+# classes under stress).  Each test program's
 # own TAP is nested under "# ", as kselftest's runner does; the top level
 # has one result per test program:
 #
@@ -41,7 +42,7 @@ done
 
 HOST_TESTS="host/test_build.sh host/test_policy host/test_errors.sh host/test_events.sh"
 VM_TESTS="vm/test_pin.sh vm/test_stress.sh vm/test_exit.sh"
-VM_SMP4_TESTS="vm/test_stress.sh vm/test_input.sh"
+VM_SMP4_TESTS="vm/test_stress.sh vm/test_input.sh vm/test_classes.sh vm/test_stress_all.sh"
 
 n=0 failed=0
 
@@ -101,8 +102,10 @@ run_vm_group()	# run_vm_group KERNEL SMP TEST...
 	label="vm[$(basename "$kdir" | sed 's/-amd64$//'),smp$smp]"
 	out=$(mktemp)
 	mkdir -p "$OBJTREE/selftests/logs"
-	# -s: one TCG thread; see selftests/vm/vmtest on why
+	# -s: one TCG thread; see selftests/vm/vmtest on why.  virtio-gpu
+	# gives the class tests a real KMS device.
 	"$here/vm/vmtest" -s -k "$kdir" -c "$smp" -t $((TEST_TIMEOUT * $# + 120)) \
+		-D virtio-gpu-pci \
 		-l "$OBJTREE/selftests/logs/$label.console" -- \
 		OBJTREE="$OBJTREE" selftests/vm/guest-run.sh "$first" "$label" \
 		"$TEST_TIMEOUT" "$@" |

@@ -15,7 +15,7 @@
 objinfo=$HELPERS/bpf-objinfo
 [ -x "$objinfo" ] || ktap_skip_all "no $objinfo: run make -C selftests"
 
-ktap_plan 17
+ktap_plan 19
 
 info=$("$objinfo" -s reflex_stats -s reflex_exit_info -s reflex_tunables \
 	-s sched_ext_ops "$BPF_OBJ")
@@ -59,6 +59,12 @@ ktap_check "task_classes: LRU hash of struct reflex_task_info" \
 ktap_result "$(printf '%s\n' "$info" | grep -qx 'prog reflex_input_event fentry/input_event tracing' &&
 	       printf '%s\n' "$info" | grep -qx 'prog reflex_input_read fentry/input_event_to_user tracing'; echo $?)" \
 	"input hooks: fentry on input_event and input_event_to_user (vmlinux, no module)"
+
+ktap_result "$(printf '%s\n' "$info" | grep -qx 'prog reflex_ioctl fentry/security_file_ioctl tracing' &&
+	       printf '%s\n' "$info" | grep -qx 'prog reflex_fence_init tp_btf/dma_fence_init tracing'; echo $?)" \
+	"class hooks: fentry on security_file_ioctl, tp_btf on dma_fence_init"
+ktap_check "game: array of struct reflex_game" \
+	has "map game array max_entries=1 value=reflex_game"
 
 # The loader puts progs/reflex_<member> into slot <member>.
 members=" $(printf '%s\n' "$info" | sed -n 's/^btf sched_ext_ops //p') "

@@ -1,0 +1,135 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# test_classes.sh - each thread class is detected for a task that really
+# does the thing, and not for a bystander; favoured tasks preempt CPU hogs;
+# the tunables and the game setting change a running scheduler.  Needs a
+# VM with virtio-gpu (-D virtio-gpu-pci): KMS commits on virtio-gpu, GPU
+# submissions (fences) on vgem, PCM periods on snd-dummy, input on uinput.
+. "$(dirname "$0")/../lib.sh"
+
+[ -d /sys/kernel/sched_ext ] || ktap_skip_all "kernel has no sched_ext"
+[ "$(id -u)" = 0 ] || ktap_skip_all "needs root"
+
+drm=$HELPERS/drm-client
+game=$OBJTREE/bench/game
+rgame=$OBJTREE/tools/reflex-game
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"; kill $(jobs -p) 2>/dev/null' EXIT
+
+ktap_plan 25
+
+ktap_check "modprobe virtio-gpu vgem snd-dummy uinput evdev" \
+	modprobe -a virtio-gpu vgem snd-dummy uinput evdev
+[ -e "$PIN_ROOT" ] && reflex_make unpin >/dev/null
+ktap_check "make pin" reflex_make pin
+
+# task_info TID: the task_classes entry of TID, or null.
+task_info()
+{
+	bpftool -j map dump pinned "$PIN_ROOT/maps/task_classes" |
+		jq -c --argjson t "$1" '[.[].formatted | select(.key == $t) | .value][0]'
+}
+
+out=$("$drm" kms -n 60 -r 60) || ktap_note "drm-client kms failed"
+tid=$(printf '%s' "$out" | jq .tid)
+ktap_result "$(task_info "$tid" | jq -e '.kms_ns > 0 and .comm == "drm-client"' >/dev/null; echo $?)" \
+	"compositor: a task committing KMS updates on virtio-gpu is marked"
+ktap_result "$(stat_above kms_marks 59; echo $?)" "stats count its 61 commits (modeset + 60 flips)"
+
+out=$("$drm" test-only -n 20)
+tid=$(printf '%s' "$out" | jq .tid)
+ktap_result "$(task_info "$tid" | jq -e '. == null or .kms_ns == 0' >/dev/null; echo $?)" \
+	"compositor: TEST_ONLY atomic requests do not mark"
+
+out=$("$drm" submit -n 60 -r 200) || ktap_note "drm-client submit failed"
+tid=$(printf '%s' "$out" | jq .tid)
+ktap_result "$(task_info "$tid" | jq -e '.gpu_ns > 0 and .kms_ns == 0' >/dev/null; echo $?)" \
+	"GPU: a task submitting fenced work on vgem is marked GPU (only)"
+ktap_result "$(stat_above gpu_marks 59; echo $?)" "stats count its 60 submissions"
+
+aplay -q -D hw:Dummy -d 2 -f S16_LE -r 48000 -c 2 --period-time=5000 \
+	--buffer-time=20000 /dev/zero &
+ap=$!
+ktap_wait 20 sh -c "bpftool -j map dump pinned $PIN_ROOT/maps/task_classes |
+	jq -e 'any(.[].formatted; .key == $ap and .value.audio_ns > 0)'"
+ktap_result $? "audio: aplay servicing 5 ms PCM periods on snd-dummy is marked"
+wait "$ap"
+
+timeout 10 stress-ng -q -t 3 -c 1 &
+hog=$!
+ktap_wait 10 pgrep -f 'stress-ng-cpu' >/dev/null
+hogtid=$(pgrep -f 'stress-ng-cpu' | head -n1)
+wait "$hog"
+ktap_result "$(task_info "${hogtid:-0}" | jq -e '. == null' >/dev/null; echo $?)" \
+	"a bystander (a CPU hog, pid ${hogtid:-none}) is in no class"
+
+# The game guess: a process that reads input and submits GPU work.
+"$game" -f 60 -d 4 > "$tmp/game.json" &
+g=$!
+ktap_wait 20 sh -c "'$rgame' -j | jq -e '.mode == \"guess\" and .tgid == $g'"
+ktap_result $? "game: the synthetic game ($g) is guessed as the foreground game"
+wait "$g"
+jq -c . "$tmp/game.json" | sed 's/^/# /'
+ktap_result "$(task_info "$(jq .input_tid "$tmp/game.json")" |
+	       jq -e '.input_depth == 0 and .input_ns > 0' >/dev/null &&
+	       task_info "$(jq .gpu_tid "$tmp/game.json")" | jq -e '.gpu_ns > 0' >/dev/null; echo $?)" \
+	"game: its input thread is an input handler, its GPU thread GPU"
+
+ktap_check "reflex-game PID sets the game" sh -c "'$rgame' $$ | grep -q '^game: *$$ '"
+ktap_result "$("$rgame" -j | jq -e --argjson p $$ '.mode == "set" and .tgid == $p' >/dev/null; echo $?)" \
+	"reflex-game -j shows it, mode set"
+map_poke game 0 01 00 00 00
+ktap_result "$("$rgame" -j | jq -e '.mode == "set" and .tgid == 1' >/dev/null; echo $?)" \
+	"bpftool map update of maps/game sets it too (tgid 1)"
+"$rgame" --none >/dev/null
+ktap_result "$("$rgame" -j | jq -e '.mode == "none" and .tgid == 0' >/dev/null; echo $?)" \
+	"reflex-game --none: no game"
+"$rgame" --auto >/dev/null
+ktap_result "$("$rgame" -j | jq -e '.mode == "guess"' >/dev/null; echo $?)" \
+	"reflex-game --auto: back to the guess"
+out=$("$rgame" 999999999 2>&1)
+ktap_result "$([ $? = 1 ] && printf '%s' "$out" | grep -q 'no process 999999999'; echo $?)" \
+	"reflex-game with a pid that does not exist: says so, exit 1"
+
+# A favoured task wakes ahead of CPU hogs: with every CPU busy, the evdev
+# reader's wakeups preempt a hog; the hogs never preempt anything.
+timeout 120 stress-ng -q -t 60 -c "$(nproc)" &
+hog=$!
+before=$(stat_sum preempt)
+"$HELPERS/uinput-inject" -t 1 -n 600 -r 1000 > "$tmp/a.json"
+reader=$(jq .reader_tid "$tmp/a.json")
+ktap_result "$(stat_above preempt "$before"; echo $?)" \
+	"under full load, favoured wakeups preempt batch work ($before -> $(stat_sum preempt))"
+ktap_result "$(task_info "$reader" | jq -e '.nr_preempted > 0' >/dev/null; echo $?)" \
+	"the evdev reader's own wakeups preempted a hog"
+ktap_result "$(bpftool -j map dump pinned "$PIN_ROOT/maps/task_classes" |
+	jq -e 'any(.[].formatted; .value.comm | startswith("stress-ng")) | not' >/dev/null; echo $?)" \
+	"no hog was ever favoured"
+
+# Tunables, live: preemption off (preempt_min_run_ns, bytes 88..95 of
+# struct reflex_tunables, set to 0) stops preemption at once.
+map_poke tunables 88 00 00 00 00 00 00 00 00
+before=$(stat_sum preempt)
+"$HELPERS/uinput-inject" -t 1 -n 300 -r 1000 > /dev/null
+ktap_result "$([ "$(stat_sum preempt)" = "$before" ]; echo $?)" \
+	"preempt_min_run_ns = 0 set with bpftool: no more preemption"
+map_poke tunables 88 90 d0 03 00 00 00 00 00	# 250000 ns again
+before=$(stat_sum preempt)
+"$HELPERS/uinput-inject" -t 1 -n 300 -r 1000 > /dev/null
+ktap_result "$(stat_above preempt "$before"; echo $?)" \
+	"set back to 250 us: preemption resumes"
+# A lead far out of range (gpu_boost_ns, bytes 72..79) is clamped, counted.
+before=$(stat_sum tunable_clamped)
+map_poke tunables 72 ff ff ff ff ff ff ff ff
+"$drm" submit -n 20 -r 200 > /dev/null
+ktap_result "$(stat_above tunable_clamped "$before" &&
+	       [ "$(scx_ops)" = reflex ]; echo $?)" \
+	"an out-of-range lead is clamped and counted; reflex keeps running"
+kill "$hog" 2>/dev/null
+wait "$hog" 2>/dev/null
+
+ktap_result "$(! dmesg | grep -E 'sched_ext: .*(stall|disabled \(runtime)' | grep -q .; echo $?)" \
+	"no scheduler error or stall in the kernel log"
+ktap_check "make unpin" reflex_make unpin
+ktap_finish
