@@ -22,7 +22,8 @@ BPF_OBJ := $(objtree)/bpf/scx_reflex.bpf.o
 LOADER := $(objtree)/loader/reflex-loader
 TOOLS := $(objtree)/tools/reflex-events $(objtree)/tools/reflex-stats \
 	 $(objtree)/tools/reflex-game
-BENCH := $(objtree)/bench/ringbuf $(objtree)/bench/input-latency
+BENCH := $(objtree)/bench/ringbuf $(objtree)/bench/input-latency \
+	 $(objtree)/bench/game
 BENCH_BPF := $(objtree)/bench/ringbuf.bpf.o
 PROGS := $(LOADER) $(TOOLS) $(BENCH)
 

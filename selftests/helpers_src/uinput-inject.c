@@ -12,9 +12,10 @@
  *   -r  write rate per thread in events per second (default 1000)
  *   -b  write in bursts of this many events at the rate, with a pause of
  *       the same length between bursts (default 0: no bursts)
- *   -l  latency mode: one writer on CPU 0 whose events each carry a
- *       sequence number in the value; the reader records write-to-read
- *       latency, and the JSON gains "latency_ns" percentiles
+ *   -l  latency mode: one writer on CPU 0 writing EVENTS pointer reports
+ *       (motion + sync in one write); the reader records, for each, the
+ *       time from the kernel taking the report to read() returning it,
+ *       and the JSON gains "latency_ns" percentiles
  *
  * After each read the reader hands the events on to a worker thread
  * through a pipe, as a game's input thread wakes its render thread.
@@ -145,9 +146,26 @@ static void emit_nth(struct writer *w, long n)
 	switch (n % 6) {
 	case 0: emit(w, EV_KEY, KEY_A, 1); break;
 	case 2: emit(w, EV_KEY, KEY_A, 0); break;
-	case 4: emit(w, EV_REL, REL_X, latency_mode ? (int)(n / 6 + 1) : 1); break;
+	case 4: emit(w, EV_REL, REL_X, 1); break;
 	default: emit(w, EV_SYN, SYN_REPORT, 0); break;
 	}
+}
+
+/*
+ * -l: one pointer report per period, motion and sync in one write as a
+ * mouse delivers them, so that the reader can have it at once; the
+ * motion event's timestamp is when the kernel took the report.
+ */
+static void emit_report(struct writer *w)
+{
+	struct input_event ev[2] = {
+		{ .type = EV_REL, .code = REL_X, .value = 1 },
+		{ .type = EV_SYN, .code = SYN_REPORT },
+	};
+
+	if (write(w->fd, ev, sizeof(ev)) != sizeof(ev))
+		die("write to uinput");
+	w->written += 2;
 }
 
 static void *writer_main(void *arg)
@@ -166,7 +184,10 @@ static void *writer_main(void *arg)
 		ts.tv_nsec = next % 1000000000LL;
 		/* pacing, not synchronisation */
 		clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
-		emit_nth(w, n);
+		if (latency_mode)
+			emit_report(w);
+		else
+			emit_nth(w, n);
 	}
 	atomic_fetch_add(&writers_done, 1);
 	return NULL;
@@ -208,7 +229,7 @@ static void *reader_main(void *arg)
 				continue;
 			r /= sizeof(ev[0]);
 			atomic_fetch_add(&nr_read, r);
-			if (write(handoff[1], "e", 1) != 1)
+			if (!latency_mode && write(handoff[1], "e", 1) != 1)
 				die("write to the worker");
 			if (latency_mode) {
 				long long t = now_ns();
@@ -306,21 +327,26 @@ int main(int argc, char **argv)
 	}
 	if (pipe2(handoff, O_CLOEXEC))
 		die("pipe2");
+	/* -l times the reader alone: no worker to wake, no CPU burner. */
 	if (pthread_create(&reader, NULL, reader_main, NULL) ||
-	    pthread_create(&worker, NULL, worker_main, NULL) ||
-	    pthread_create(&busy, NULL, busy_main, NULL))
+	    (!latency_mode &&
+	     (pthread_create(&worker, NULL, worker_main, NULL) ||
+	      pthread_create(&busy, NULL, busy_main, NULL))))
 		die("pthread_create");
-	while (!atomic_load(&reader_tid) || !atomic_load(&busy_tid) ||
-	       !atomic_load(&worker_tid))
-		sched_yield();	/* all three are up before any event */
+	while (!atomic_load(&reader_tid) ||
+	       (!latency_mode && (!atomic_load(&busy_tid) ||
+				  !atomic_load(&worker_tid))))
+		sched_yield();	/* all are up before any event */
 	for (i = 0; i < nr_threads; i++)
 		if (pthread_create(&writers[i].thread, NULL, writer_main, &writers[i]))
 			die("pthread_create");
 	for (i = 0; i < nr_threads; i++)
 		pthread_join(writers[i].thread, NULL);
 	pthread_join(reader, NULL);
-	pthread_join(worker, NULL);
-	pthread_join(busy, NULL);
+	if (!latency_mode) {
+		pthread_join(worker, NULL);
+		pthread_join(busy, NULL);
+	}
 
 	printf("{\"devices\":[");
 	for (i = 0; i < nr_threads; i++) {
