@@ -77,18 +77,22 @@ static bool preemptible(s32 cpu, struct task_struct *p, int class,
 /*
  * Put @p, of a favoured @class, on a CPU running batch work, at the head
  * of its local queue with SCX_ENQ_PREEMPT: the batch task's slice ends now
- * and @p runs next.  The task's last CPU first, for its caches.
+ * and @p runs next.  This CPU first (no IPI needed), then the task's last
+ * CPU (its caches), then any.
  */
 static bool preempt_for(struct task_struct *p, struct reflex_task_ctx *tctx,
 			int class, const struct reflex_settings *set,
 			u64 enq_flags)
 {
 	u32 nr = scx_bpf_nr_cpu_ids(), i;
+	s32 this = bpf_get_smp_processor_id();
 	s32 prev = scx_bpf_task_cpu(p), cpu = -1;
 	u64 now = bpf_ktime_get_ns();
 	struct reflex_cpu_state *cs;
 
-	if (preemptible(prev, p, class, set, now)) {
+	if (preemptible(this, p, class, set, now)) {
+		cpu = this;
+	} else if (preemptible(prev, p, class, set, now)) {
 		cpu = prev;
 	} else {
 		bpf_for(i, 1, nr < REFLEX_MAX_CPUS ? nr : REFLEX_MAX_CPUS) {
