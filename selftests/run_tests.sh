@@ -88,12 +88,19 @@ run_host_test()
 # crashed or hung) is reported here as failed.
 run_vm_group()	# run_vm_group KERNEL SMP TEST...
 {
-	local kernel=$1 smp=$2 first label kdir out rc t got
+	local kernel=$1 smp=$2 first label kdir out rc t got err
 
 	shift 2
 	first=$((n + 1))
-	if ! kdir=$("$here/vm/fetch-kernel" "$kernel" 2>&1); then
-		echo "# cannot fetch kernel '$kernel': $kdir"
+	# stdout is the kernel directory; stderr says what was downloaded,
+	# or why nothing could be
+	err=$(mktemp)
+	kdir=$("$here/vm/fetch-kernel" "$kernel" 2>"$err")
+	rc=$?
+	sed 's/^/# /' "$err"
+	rm -f "$err"
+	if [ $rc != 0 ]; then
+		echo "# cannot fetch kernel '$kernel'"
 		for t in "$@"; do
 			result 1 "vm[$kernel,smp$smp]/$(basename "$t")"
 		done
