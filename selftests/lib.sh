@@ -11,6 +11,8 @@
 #   stat_sum FIELD       maps/stats FIELD summed over CPUs
 #   stat_cpus FIELD      maps/stats FIELD per CPU, one line each
 #   stat_above FIELD N   true if stat_sum FIELD is a number greater than N
+#   json_check [OPT..] F true if stdin is exactly one JSON value and jq
+#                        filter F yields true for it (OPT: jq's --arg...)
 #   map_poke MAP OFF B.. overwrite bytes of entry 0 of maps/MAP from byte
 #                        OFF on, with bpftool (B: hex bytes, e.g. 01 00)
 #   consumer_start F A.. reflex-events A.. in the background, stdout to F,
@@ -62,6 +64,13 @@ stat_above()
 
 	v=$(stat_sum "$1") || return 1
 	[[ $v =~ ^[0-9]+$ && $2 =~ ^[0-9]+$ ]] && [ "$v" -gt "$2" ]
+}
+
+# jq 1.6's -e passes on empty input, which would let a check pass when
+# the command feeding it printed nothing.
+json_check()
+{
+	jq -e -s "${@:1:$#-1}" "length == 1 and (.[0] | ${!#})" >/dev/null
 }
 
 map_poke()

@@ -114,7 +114,7 @@ expect "attach as non-root: needs root" 1 'attach needs root' \
 	fake_scx 'setpriv --reuid=65534 --regid=65534 --clear-groups $L attach'
 expect "status, nothing pinned: exit 3, says so" 3 'pins: +none' fake_scx '$L status'
 expect "status -j: valid JSON, not running" 0 '^false $' \
-	fake_scx '$L -j status | jq -e ".running == false and .pinned == false" >/dev/null && echo false'
+	fake_scx '$L -j status | jq -e -s "length == 1 and .[0].running == false and .[0].pinned == false" >/dev/null && echo false'
 expect "make pin: refuses while something is pinned, says make unpin" 2 \
 	'already exists.*make unpin' fake_scx 'mkdir -p $P/maps && '"$hashmap"' && $M pin'
 expect "make pin refused: the existing pin is left alone" 0 ' kept $' \

@@ -31,28 +31,39 @@ task_info()
 		jq -c --argjson t "$1" '[.[].formatted | select(.key == $t) | .value][0]'
 }
 
+# task_has TID FILTER: TID has an entry, and FILTER is true of it.
+task_has()
+{
+	task_info "$1" | json_check ". != null and ($2)"
+}
+
+# game_guessed TGID: reflex-game shows TGID as the scheduler's guess.
+game_guessed()
+{
+	"$rgame" -j | json_check --argjson g "$1" '.mode == "guess" and .tgid == $g'
+}
+
 out=$("$drm" kms -n 60 -r 60) || ktap_note "drm-client kms failed"
 tid=$(printf '%s' "$out" | jq .tid)
-ktap_result "$(task_info "$tid" | jq -e '.kms_ns > 0 and .comm == "drm-client"' >/dev/null; echo $?)" \
+ktap_result "$(task_info "$tid" | json_check '.kms_ns > 0 and .comm == "drm-client"' >/dev/null; echo $?)" \
 	"compositor: a task committing KMS updates on virtio-gpu is marked"
 ktap_result "$(stat_above kms_marks 59; echo $?)" "stats count its 61 commits (modeset + 60 flips)"
 
 out=$("$drm" test-only -n 20)
 tid=$(printf '%s' "$out" | jq .tid)
-ktap_result "$(task_info "$tid" | jq -e '. == null or .kms_ns == 0' >/dev/null; echo $?)" \
+ktap_result "$(task_info "$tid" | json_check '. == null or .kms_ns == 0' >/dev/null; echo $?)" \
 	"compositor: TEST_ONLY atomic requests do not mark"
 
 out=$("$drm" submit -n 60 -r 200) || ktap_note "drm-client submit failed"
 tid=$(printf '%s' "$out" | jq .tid)
-ktap_result "$(task_info "$tid" | jq -e '.gpu_ns > 0 and .kms_ns == 0' >/dev/null; echo $?)" \
+ktap_result "$(task_info "$tid" | json_check '.gpu_ns > 0 and .kms_ns == 0' >/dev/null; echo $?)" \
 	"GPU: a task submitting fenced work on vgem is marked GPU (only)"
 ktap_result "$(stat_above gpu_marks 59; echo $?)" "stats count its 60 submissions"
 
 aplay -q -D hw:Dummy -d 2 -f S16_LE -r 48000 -c 2 --period-time=5000 \
 	--buffer-time=20000 /dev/zero &
 ap=$!
-ktap_wait 20 sh -c "bpftool -j map dump pinned $PIN_ROOT/maps/task_classes |
-	jq -e 'any(.[].formatted; .key == $ap and .value.audio_ns > 0)'"
+ktap_wait 20 task_has "$ap" '.audio_ns > 0'
 ktap_result $? "audio: aplay servicing 5 ms PCM periods on snd-dummy is marked"
 wait "$ap"
 
@@ -61,32 +72,32 @@ hog=$!
 ktap_wait 10 pgrep -f 'stress-ng-cpu' >/dev/null
 hogtid=$(pgrep -f 'stress-ng-cpu' | head -n1)
 wait "$hog"
-ktap_result "$(task_info "${hogtid:-0}" | jq -e '. == null' >/dev/null; echo $?)" \
+ktap_result "$([ -n "$hogtid" ] && task_info "$hogtid" | json_check '. == null'; echo $?)" \
 	"a bystander (a CPU hog, pid ${hogtid:-none}) is in no class"
 
 # The game guess: a process that reads input and submits GPU work.
 "$game" -f 60 -d 4 > "$tmp/game.json" &
 g=$!
-ktap_wait 20 sh -c "'$rgame' -j | jq -e '.mode == \"guess\" and .tgid == $g'"
+ktap_wait 20 game_guessed "$g"
 ktap_result $? "game: the synthetic game ($g) is guessed as the foreground game"
 wait "$g"
 jq -c . "$tmp/game.json" | sed 's/^/# /'
 ktap_result "$(task_info "$(jq .input_tid "$tmp/game.json")" |
-	       jq -e '.input_depth == 0 and .input_ns > 0' >/dev/null &&
-	       task_info "$(jq .gpu_tid "$tmp/game.json")" | jq -e '.gpu_ns > 0' >/dev/null; echo $?)" \
+	       json_check '.input_depth == 0 and .input_ns > 0' >/dev/null &&
+	       task_info "$(jq .gpu_tid "$tmp/game.json")" | json_check '.gpu_ns > 0' >/dev/null; echo $?)" \
 	"game: its input thread is an input handler, its GPU thread GPU"
 
 ktap_check "reflex-game PID sets the game" sh -c "'$rgame' $$ | grep -q '^game: *$$ '"
-ktap_result "$("$rgame" -j | jq -e --argjson p $$ '.mode == "set" and .tgid == $p' >/dev/null; echo $?)" \
+ktap_result "$("$rgame" -j | json_check --argjson p $$ '.mode == "set" and .tgid == $p' >/dev/null; echo $?)" \
 	"reflex-game -j shows it, mode set"
 map_poke game 0 01 00 00 00
-ktap_result "$("$rgame" -j | jq -e '.mode == "set" and .tgid == 1' >/dev/null; echo $?)" \
+ktap_result "$("$rgame" -j | json_check '.mode == "set" and .tgid == 1' >/dev/null; echo $?)" \
 	"bpftool map update of maps/game sets it too (tgid 1)"
 "$rgame" --none >/dev/null
-ktap_result "$("$rgame" -j | jq -e '.mode == "none" and .tgid == 0' >/dev/null; echo $?)" \
+ktap_result "$("$rgame" -j | json_check '.mode == "none" and .tgid == 0' >/dev/null; echo $?)" \
 	"reflex-game --none: no game"
 "$rgame" --auto >/dev/null
-ktap_result "$("$rgame" -j | jq -e '.mode == "guess"' >/dev/null; echo $?)" \
+ktap_result "$("$rgame" -j | json_check '.mode == "guess"' >/dev/null; echo $?)" \
 	"reflex-game --auto: back to the guess"
 out=$("$rgame" 999999999 2>&1)
 ktap_result "$([ $? = 1 ] && printf '%s' "$out" | grep -q 'no process 999999999'; echo $?)" \
@@ -101,10 +112,10 @@ before=$(stat_sum preempt)
 reader=$(jq .reader_tid "$tmp/a.json")
 ktap_result "$(stat_above preempt "$before"; echo $?)" \
 	"under full load, favoured wakeups preempt batch work ($before -> $(stat_sum preempt))"
-ktap_result "$(task_info "$reader" | jq -e '.nr_preempted > 0' >/dev/null; echo $?)" \
+ktap_result "$(task_info "$reader" | json_check '.nr_preempted > 0' >/dev/null; echo $?)" \
 	"the evdev reader's own wakeups preempted a hog"
 ktap_result "$(bpftool -j map dump pinned "$PIN_ROOT/maps/task_classes" |
-	jq -e 'any(.[].formatted; .value.comm | startswith("stress-ng")) | not' >/dev/null; echo $?)" \
+	json_check 'any(.[].formatted; .value.comm | startswith("stress-ng")) | not' >/dev/null; echo $?)" \
 	"no hog was ever favoured"
 
 # Tunables, live: preemption off (preempt_min_run_ns, bytes 88..95 of

@@ -37,11 +37,11 @@ ktap_result "$(printf '%s\n' "$out" | grep -Eq '^reason: +scx_bpf_error$' &&
 	"status gives the reason and the scheduler's message"
 ktap_result "$(printf '%s\n' "$out" | grep -q 'make unpin && make pin'; echo $?)" \
 	"status says how to bring it back"
-ktap_check "status -j has the same exit record" sh -c \
-	"'$LOADER' -j status | jq -e '.running == false and .link_pinned == true and
-		.exit.kind == \"SCX_EXIT_ERROR_BPF\" and .exit.kind_value == 1025 and
-		.exit.reason == \"scx_bpf_error\" and
-		.exit.msg == \"selftest: deliberate error 42\"'"
+ktap_result "$("$LOADER" -j status | json_check '.running == false and
+		.link_pinned == true and .exit.kind == "SCX_EXIT_ERROR_BPF" and
+		.exit.kind_value == 1025 and .exit.reason == "scx_bpf_error" and
+		.exit.msg == "selftest: deliberate error 42"'; echo $?)" \
+	"status -j has the same exit record"
 ktap_result "$([ -e "$PIN_ROOT/link" ]; echo $?)" "the link stays pinned after the ejection"
 ktap_result "$(! reflex_make pin >/dev/null 2>&1; echo $?)" \
 	"make pin refuses while the stale pins are there"

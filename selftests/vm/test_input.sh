@@ -74,14 +74,14 @@ ktap_result "$(jq -e -s '[.[] | select(.vendor == 29285 and .type == "EV_KEY")] 
 reader=$(jq .reader_tid "$tmp/a.json")
 busy=$(jq .busy_tid "$tmp/a.json")
 tasks=$(bpftool -j map dump pinned "$PIN_ROOT/maps/task_classes")
-ktap_result "$(printf '%s' "$tasks" | jq -e --argjson t "$reader" \
+ktap_result "$(printf '%s' "$tasks" | json_check --argjson t "$reader" \
 	'any(.[].formatted; .key == $t and .value.input_depth == 0 and .value.nr_events > 0)' \
 	>/dev/null; echo $?)" "the evdev reader thread ($reader) is marked an input handler"
 worker=$(jq .worker_tid "$tmp/a.json")
-ktap_result "$(printf '%s' "$tasks" | jq -e --argjson t "$worker" \
+ktap_result "$(printf '%s' "$tasks" | json_check --argjson t "$worker" \
 	'any(.[].formatted; .key == $t and .value.input_depth == 1)' \
 	>/dev/null; echo $?)" "the thread the reader wakes ($worker) is marked one step away"
-ktap_result "$(printf '%s' "$tasks" | jq -e --argjson t "$busy" \
+ktap_result "$(printf '%s' "$tasks" | json_check --argjson t "$busy" \
 	'any(.[].formatted; .key == $t) | not' >/dev/null; echo $?)" \
 	"the busy thread ($busy), which reads nothing, is not"
 ktap_result "$(stat_above handler_marks 0 && stat_above chain_marks 0 &&
@@ -141,10 +141,10 @@ after=$(( $(stat_sum enqueue_boost) + $(stat_sum preempt) ))
 ktap_result "$([ "$after" -gt "$before" ]; echo $?)" \
 	"under load, wakeups get the input lead (boosted + preempting: $before -> $after)"
 tasks=$(bpftool -j map dump pinned "$PIN_ROOT/maps/task_classes")
-ktap_result "$(printf '%s' "$tasks" | jq -e --argjson t "$reader" \
+ktap_result "$(printf '%s' "$tasks" | json_check --argjson t "$reader" \
 	'any(.[].formatted; .key == $t and .value.nr_boosted + .value.nr_preempted > 0)' \
 	>/dev/null; echo $?)" "the reader thread is among them"
-ktap_result "$(printf '%s' "$tasks" | jq -e \
+ktap_result "$(printf '%s' "$tasks" | json_check \
 	'any(.[].formatted; .value.comm | startswith("stress-ng")) | not' >/dev/null; echo $?)" \
 	"no CPU hog was ever marked or favoured"
 
