@@ -4,18 +4,23 @@
 # run_tests.sh - run the scx_reflex selftests as one kselftest suite.
 #
 # Host tests run here.  VM tests run inside qemu guests booted from Debian's
-# sched_ext kernels (selftests/vm/vmtest): for each kernel, one guest at
-# -smp 2 (pin, stress, exit), one at -smp 4 (stress, input, classes, all
-# classes under stress).  Each test program's
-# own TAP is nested under "# ", as kselftest's runner does; the top level
-# has one result per test program:
+# sched_ext kernels (selftests/vm/vmtest): for each kernel with modules,
+# one guest at -smp 2 (pin, stress, exit), one at -smp 4 (stress, input,
+# classes, all classes under stress); for each kernel whose modules have
+# left the mirror, one module-free guest at -smp 2 (pin, stress, exit: the
+# tests that need no module).  Each test program's own TAP is nested under
+# "# ", as kselftest's runner does; the top level has one result per test
+# program:
 #
 #   ok 5 selftests: scx_reflex: vm[7.3.4+deb13,smp2]/test_pin.sh
+#   ok 19 selftests: scx_reflex: vm[6.19.6+deb13,smp2,nomod]/test_pin.sh
 #
-# usage: run_tests.sh [-H | -V] [-k "KERNEL..."]
+# usage: run_tests.sh [-H | -V] [-k "KERNEL..."] [-K "KERNEL..."]
 #   -H   host tests only          -V   VM tests only
-#   -k   kernels for the VM tests (default: "oldest newest", see
+#   -k   kernels with modules (default: "oldest newest", see
 #        vm/fetch-kernel; env KERNELS works too)
+#   -K   kernels without modules (default: "oldest newest", see
+#        vm/fetch-kernel -B; env NOMOD_KERNELS; "" for none)
 # env: SRCTREE, OBJTREE (set by the Makefile), TEST_TIMEOUT (seconds per
 #      test program, default 600)
 #
@@ -29,14 +34,16 @@ export SRCTREE=${SRCTREE:-$(cd "$here/.." && pwd)}
 export OBJTREE=${OBJTREE:-$SRCTREE}
 TEST_TIMEOUT=${TEST_TIMEOUT:-600}
 KERNELS=${KERNELS:-oldest newest}
+NOMOD_KERNELS=${NOMOD_KERNELS-oldest newest}
 do_host=1 do_vm=1
 
-while getopts "HVk:" o; do
+while getopts "HVk:K:" o; do
 	case $o in
 	H) do_vm=0 ;;
 	V) do_host=0 ;;
 	k) KERNELS=$OPTARG ;;
-	*) sed -n '4,25p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+	K) NOMOD_KERNELS=$OPTARG ;;
+	*) sed -n '4,31p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 	esac
 done
 
@@ -51,6 +58,7 @@ plan=0
 if [ $do_vm = 1 ]; then
 	per_kernel=$(( $(echo $VM_TESTS | wc -w) + $(echo $VM_SMP4_TESTS | wc -w) ))
 	plan=$(( plan + per_kernel * $(echo $KERNELS | wc -w) ))
+	plan=$(( plan + $(echo $VM_TESTS | wc -w) * $(echo $NOMOD_KERNELS | wc -w) ))
 fi
 
 echo "TAP version 13"
@@ -85,34 +93,38 @@ run_host_test()
 
 # One guest runs several test programs and prints their results with the
 # numbers we hand it; any number that does not come back (the guest
-# crashed or hung) is reported here as failed.
-run_vm_group()	# run_vm_group KERNEL SMP TEST...
+# crashed or hung) is reported here as failed.  KIND is "mod" for a kernel
+# with modules, "nomod" for one without (fetch-kernel -B).
+run_vm_group()	# run_vm_group KIND KERNEL SMP TEST...
 {
-	local kernel=$1 smp=$2 first label kdir out rc t got err
+	local kind=$1 kernel=$2 smp=$3 first label kdir out rc t got err
+	local fetch_opts=() tag=
 
-	shift 2
+	shift 3
 	first=$((n + 1))
+	[ "$kind" = mod ] || { fetch_opts=(-B); tag=,nomod; }
 	# stdout is the kernel directory; stderr says what was downloaded,
 	# or why nothing could be
 	err=$(mktemp)
-	kdir=$("$here/vm/fetch-kernel" "$kernel" 2>"$err")
+	kdir=$("$here/vm/fetch-kernel" "${fetch_opts[@]}" "$kernel" 2>"$err")
 	rc=$?
 	sed 's/^/# /' "$err"
 	rm -f "$err"
 	if [ $rc != 0 ]; then
 		echo "# cannot fetch kernel '$kernel'"
 		for t in "$@"; do
-			result 1 "vm[$kernel,smp$smp]/$(basename "$t")"
+			result 1 "vm[$kernel,smp$smp$tag]/$(basename "$t")"
 		done
 		return
 	fi
-	label="vm[$(basename "$kdir" | sed 's/-amd64$//'),smp$smp]"
+	label="vm[$(basename "$kdir" | sed 's/-amd64$//'),smp$smp$tag]"
 	out=$(mktemp)
 	mkdir -p "$OBJTREE/selftests/logs"
 	# -s: one TCG thread; see selftests/vm/vmtest on why.  virtio-gpu
-	# gives the class tests a real KMS device.
+	# gives the class tests a real KMS device.  -I: a module-free guest
+	# gets a copy of the build tree too.
 	"$here/vm/vmtest" -s -k "$kdir" -c "$smp" -t $((TEST_TIMEOUT * $# + 120)) \
-		-D virtio-gpu-pci \
+		-D virtio-gpu-pci -I "$OBJTREE" \
 		-l "$OBJTREE/selftests/logs/$label.console" -- \
 		OBJTREE="$OBJTREE" selftests/vm/guest-run.sh "$first" "$label" \
 		"$TEST_TIMEOUT" "$@" |
@@ -137,11 +149,14 @@ if [ $do_host = 1 ]; then
 	done
 fi
 if [ $do_vm = 1 ]; then
+	# shellcheck disable=SC2086
 	for k in $KERNELS; do
-		# shellcheck disable=SC2086
-		run_vm_group "$k" 2 $VM_TESTS
-		# shellcheck disable=SC2086
-		run_vm_group "$k" 4 $VM_SMP4_TESTS
+		run_vm_group mod "$k" 2 $VM_TESTS
+		run_vm_group mod "$k" 4 $VM_SMP4_TESTS
+	done
+	# shellcheck disable=SC2086
+	for k in $NOMOD_KERNELS; do
+		run_vm_group nomod "$k" 2 $VM_TESTS
 	done
 fi
 
