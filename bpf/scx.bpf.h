@@ -8,11 +8,14 @@
  * Debian's 7.2 kernels several (scx_bpf_kick_cpu, scx_bpf_select_cpu_dfl,
  * scx_bpf_dsq_nr_queued, ...) lack it and still show their implicit `aux`
  * argument, which libbpf cannot bind.  So a vmlinux.h made from one kernel
- * must not decide which kfuncs the object calls.  Every kfunc below is
- * callable on every kernel the selftests boot (7.2.x and 7.3.x), so none
- * is weak: a kernel without one fails at load time, naming it.  A kfunc
- * that only some kernels have must be declared __weak and guarded with
- * bpf_ksym_exists().
+ * must not decide which kfuncs the object calls.  Every kfunc below but
+ * one is callable on every kernel the selftests boot (6.19.x to 7.3.x),
+ * so it is not weak: a kernel without it fails at load time, naming it.
+ * A kfunc that only some kernels have is declared __weak and guarded with
+ * bpf_ksym_exists(); libbpf leaves it unbound (0) on a kernel that lacks
+ * it or whose prototype differs.  That one is bpf_iter_scx_dsq_new():
+ * Debian's 7.1 kernels show it with its implicit `aux` argument, which
+ * BPF cannot pass, and no variant without.
  *
  * The kernel's enum values (SCX_DSQ_LOCAL, SCX_ENQ_WAKEUP, ...) come from
  * vmlinux.h; the ones used here are the same on all those kernels.
@@ -37,7 +40,7 @@ bool scx_bpf_test_and_clear_cpu_idle(s32 cpu) __ksym;
 s32 scx_bpf_task_cpu(const struct task_struct *p) __ksym;
 u32 scx_bpf_nr_cpu_ids(void) __ksym;
 int bpf_iter_scx_dsq_new(struct bpf_iter_scx_dsq *it, u64 dsq_id,
-			 u64 flags) __ksym;
+			 u64 flags) __ksym __weak;
 struct task_struct *bpf_iter_scx_dsq_next(struct bpf_iter_scx_dsq *it) __ksym;
 void bpf_iter_scx_dsq_destroy(struct bpf_iter_scx_dsq *it) __ksym;
 bool scx_bpf_dsq_move(struct bpf_iter_scx_dsq *it__iter, struct task_struct *p,

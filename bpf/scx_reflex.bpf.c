@@ -159,7 +159,9 @@ void REFLEX_OP(enqueue, struct task_struct *p, u64 enq_flags)
  * The starvation guard: every starve_ns / 4, one CPU looks at the tasks at
  * the back of the shared queue (where the largest deadlines are) and
  * moves one that has waited starve_ns or longer, and may run here, to its
- * own local queue.  Returns whether it moved one.
+ * own local queue.  Returns whether it moved one.  Where the queue cannot
+ * be iterated (see scx.bpf.h) the guard is off and the bounded queue keys
+ * alone keep every task moving.
  */
 static u64 last_starve_scan;
 
@@ -170,7 +172,8 @@ static bool rescue_starved(const struct reflex_settings *set)
 	struct task_struct *p;
 	int n = 0;
 
-	if (now - last < set->starve_ns / 4 ||
+	if (!bpf_ksym_exists(bpf_iter_scx_dsq_new) ||
+	    now - last < set->starve_ns / 4 ||
 	    !__sync_bool_compare_and_swap(&last_starve_scan, last, now))
 		return false;
 	bpf_for_each(scx_dsq, p, REFLEX_DSQ_SHARED, SCX_DSQ_ITER_REV) {
