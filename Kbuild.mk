@@ -6,7 +6,12 @@
 #   make V=1            print the full commands
 #   make O=DIR          build into DIR instead of the source tree
 #   make VMLINUX_BTF=F  take kernel types from F (a vmlinux or raw BTF)
-#   make CLANG=... BPFTOOL=... PKG_CONFIG=...
+#   make CLANG=... BPFTOOL=... PKG_CONFIG=... CC=...
+#
+# As in the kernel's Kbuild, every command that builds a target is kept
+# beside it in .<target>.cmd, and a target is built again when its command
+# changes (other flags, another compiler), not only when a prerequisite is
+# newer.
 
 srctree := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 
@@ -22,10 +27,8 @@ KBUILD_VERBOSE := $(V)
 endif
 ifeq ($(KBUILD_VERBOSE),1)
 Q :=
-msg =
 else
 Q := @
-msg = @printf '  %-9s %s\n' "$(1)" "$(patsubst $(objtree)/%,%,$(2))";
 endif
 
 # ---- toolchain ---------------------------------------------------------------
@@ -36,7 +39,7 @@ CLANG ?= $(firstword $(foreach c,clang-19 clang-18 clang-17 clang-16 clang,\
 		$(if $(shell command -v $(c) 2>/dev/null),$(c))))
 BPFTOOL ?= $(firstword $(shell command -v bpftool /usr/sbin/bpftool 2>/dev/null))
 PKG_CONFIG ?= pkg-config
-CC ?= cc
+AR ?= ar
 
 clang_major = $(shell $(CLANG) -dumpversion 2>/dev/null | cut -d. -f1)
 need = $(error scx_reflex: $(1); run 'sudo scripts/install-deps' (see README.md))
@@ -62,39 +65,118 @@ BPF_CFLAGS = -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_x86 \
 	-Wall -Werror -fms-extensions -Wno-microsoft-anon-tag \
 	-I$(objtree)/bpf -I$(srctree)/bpf -I$(srctree)/include $(LIBBPF_CFLAGS)
 
+# What every program prints for -V.
+VERSION := 0.1
+
 USER_CFLAGS = -O2 -g -Wall -Wextra -Werror -std=gnu11 \
+	-DREFLEX_VERSION='"$(VERSION)"' \
 	-I$(srctree)/include -I$(srctree)/lib $(LIBBPF_CFLAGS) $(EXTRA_CFLAGS)
 USER_LDLIBS = $(LIBBPF_LIBS)
 
+# ---- commands: rebuilt when they change -------------------------------------
+#
+# A rule runs $(call if_changed,NAME): the command is cmd_NAME, and
+# quiet_cmd_NAME is the one line printed for it without V=1.  The command
+# that last built a target is saved in .<target>.cmd; the rule runs again
+# when a prerequisite is newer than the target or when today's command is
+# not the saved one.  Rules using it depend on FORCE.
+
+cmd-file = $(dir $@).$(notdir $@).cmd
+squote := '
+shell-quote = '$(subst $(squote),'\$(squote)',$(1))'
+# $(call same,A,B): non-empty when the two strings are equal
+same = $(and $(findstring x$(1),x$(2)),$(findstring x$(2),x$(1)))
+cmd-changed = $(if $(call same,$(strip $(cmd_$(1))),$(strip $(file <$(cmd-file)))),,y)
+
+ifeq ($(KBUILD_VERBOSE),1)
+show-cmd = printf '%s\n' $(call shell-quote,$(cmd_$(1)));
+else
+show-cmd = $(if $(quiet_cmd_$(1)),printf '  %-9s %s\n' $(quiet_cmd_$(1));)
+endif
+
+if_changed = $(if $(filter-out FORCE,$?)$(cmd-changed),			\
+	@set -e; mkdir -p $(dir $@);					\
+	$(show-cmd)							\
+	$(cmd_$(1));							\
+	printf '%s\n' $(call shell-quote,$(cmd_$(1))) > $(cmd-file),	\
+	@:)
+
+# The name a target is printed with: relative to the build tree.
+pretty = $(patsubst $(objtree)/%,%,$@)
+
+quiet_cmd_cc_o = CC $(pretty)
+      cmd_cc_o = $(CC) $(USER_CFLAGS) -MMD -MP -MF $(dir $@).$(notdir $@).d \
+		 -c $< -o $@
+
+quiet_cmd_ld = LD $(pretty)
+      cmd_ld = $(CC) $(USER_CFLAGS) $(filter %.o %.a,$^) -o $@ $(USER_LDLIBS) \
+	       $(LDLIBS_$(notdir $@))
+
+quiet_cmd_ar = AR $(pretty)
+      cmd_ar = rm -f $@; $(AR) rcs $@ $(filter %.o,$^)
+
+quiet_cmd_clang_bpf = CLANG-BPF $(pretty)
+      cmd_clang_bpf = $(CLANG) $(BPF_CFLAGS) -I$(dir $<) -MMD -MP \
+		      -MF $(dir $@).$(notdir $@).d -c $< -o $@
+
+# Several BPF units become one object, as libbpf's static linker does it.
+quiet_cmd_bpf_link = GEN-OBJ $(pretty)
+      cmd_bpf_link = $(BPFTOOL) gen object $@ $(filter %.bpf.o,$^)
+
 # ---- vmlinux.h ----------------------------------------------------------------
-# Kernel types come from the first BTF that knows struct sched_ext_ops:
-# VMLINUX_BTF, the running kernel, or the kernel the VM test harness fetches
-# (so a host without sched_ext builds too).  Generated, never committed.
+#
+# Kernel types come from the first BTF that describes struct sched_ext_ops:
+# VMLINUX_BTF if given, else $(objtree)/vmlinux (`make vmlinux` puts
+# Debian's sched_ext kernel there), else the running kernel's.  Nothing is
+# downloaded unless asked for.  Generated, never committed; rewritten only
+# when its contents change, so that a new BTF with the same types rebuilds
+# nothing.
 VMLINUX_H := $(objtree)/bpf/vmlinux.h
-has_scx = $(BPFTOOL) btf dump file $(1) format raw 2>/dev/null | \
-	grep -q "STRUCT 'sched_ext_ops'"
+has_scx = $(if $(1),$(shell $(BPFTOOL) btf dump file $(1) format raw 2>/dev/null | \
+		grep -q "STRUCT 'sched_ext_ops'" && echo y))
+find_btf = $(if $(VMLINUX_BTF),$(VMLINUX_BTF),$(firstword \
+	$(foreach f,$(wildcard $(objtree)/vmlinux) /sys/kernel/btf/vmlinux,\
+		$(if $(call has_scx,$(f)),$(f)))))
+# Looked for once, when first needed.
+vmlinux_btf = $(eval vmlinux_btf := $(find_btf))$(vmlinux_btf)
 
-$(VMLINUX_H): $(if $(VMLINUX_BTF),$(VMLINUX_BTF))
-	$(check_bpf_toolchain)
-	@mkdir -p $(dir $@)
-	$(call msg,GEN,$@)
-	$(Q)set -e; \
-	if [ -n "$(VMLINUX_BTF)" ]; then \
-		btf="$(VMLINUX_BTF)"; \
-		$(call has_scx,$$btf) || { echo "scx_reflex: $$btf has no struct sched_ext_ops (not a sched_ext kernel's BTF)" >&2; exit 1; }; \
-	elif $(call has_scx,/sys/kernel/btf/vmlinux); then \
-		btf=/sys/kernel/btf/vmlinux; \
-	else \
-		echo "  (this kernel has no sched_ext; taking types from the VM test kernel)"; \
-		kdir=$$($(srctree)/selftests/vm/fetch-kernel) || { echo "scx_reflex: no BTF with sched_ext; set VMLINUX_BTF=<vmlinux of a sched_ext kernel>" >&2; exit 1; }; \
-		btf=$${kdir%/root/*}/vmlinux; \
-	fi; \
-	$(BPFTOOL) btf dump file "$$btf" format c > $@.tmp; \
-	mv $@.tmp $@
+define no_btf_msg
+scx_reflex: no kernel BTF with sched_ext to build against: VMLINUX_BTF is \
+not set, there is no $(objtree)/vmlinux, and this kernel's \
+/sys/kernel/btf/vmlinux ($(shell uname -r)) does not describe sched_ext; \
+run 'make vmlinux' to fetch Debian's sched_ext kernel (about 100 MB, \
+cached), or 'make VMLINUX_BTF=/path/to/vmlinux'
+endef
 
-# ---- rules ------------------------------------------------------------------
-$(objtree)/%.bpf.o: $(srctree)/%.bpf.c $(VMLINUX_H)
+quiet_cmd_vmlinux_h = GEN $(pretty)
+      cmd_vmlinux_h = $(BPFTOOL) btf dump file $(vmlinux_btf) format c > $@.tmp; \
+		      if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+
+.SECONDEXPANSION:
+$(VMLINUX_H): $$(wildcard $$(vmlinux_btf)) FORCE
 	$(check_bpf_toolchain)
-	@mkdir -p $(dir $@)
-	$(call msg,CLANG-BPF,$@)
-	$(Q)$(CLANG) $(BPF_CFLAGS) -I$(dir $<) -MMD -MP -c $< -o $@
+	$(if $(VMLINUX_BTF),$(if $(wildcard $(VMLINUX_BTF)),$(if $(call has_scx,$(VMLINUX_BTF)),,\
+		@echo "scx_reflex: VMLINUX_BTF=$(VMLINUX_BTF) has no struct sched_ext_ops: not the BTF of a sched_ext kernel" >&2; exit 1),\
+		@echo "scx_reflex: VMLINUX_BTF=$(VMLINUX_BTF) does not exist" >&2; exit 1))
+	$(if $(vmlinux_btf),,@echo "$(strip $(no_btf_msg))" >&2; exit 1)
+	$(call if_changed,vmlinux_h)
+
+# ---- pattern rules ------------------------------------------------------------
+$(objtree)/%.bpf.o: $(srctree)/%.bpf.c $(VMLINUX_H) FORCE
+	$(check_bpf_toolchain)
+	$(call if_changed,clang_bpf)
+
+$(objtree)/%.o: $(srctree)/%.c FORCE
+	$(check_libbpf)
+	$(call if_changed,cc_o)
+
+PHONY += FORCE
+FORCE:
+
+.PHONY: $(PHONY)
+.DELETE_ON_ERROR:
+# Objects between a source and a program are kept: if_changed needs them.
+.SECONDARY:
+
+# What the last build of each target depended on, and the command it used.
+-include $(shell find $(objtree) -name '.*.d' -not -path '*/.git/*' 2>/dev/null)

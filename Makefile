@@ -3,76 +3,98 @@
 # scx_reflex - a sched_ext scheduler for games, pinned with bpftool.
 #
 #   make              build the BPF object and the programs
+#   make vmlinux      fetch Debian's sched_ext kernel, for its BTF (a
+#                     machine whose kernel has no sched_ext builds with it)
 #   make pin          (root) load, pin and attach the scheduler
 #   make unpin        (root) detach it and remove every pin
 #   make run          pin it and show it live (in a VM if this kernel
 #                     has no sched_ext)
-#   make check        run the selftests (host, then VM)
+#   make check        run the selftests: on this kernel, then in VMs
 #   make deps         (root) install what is missing (Debian 12)
 #   make clean
 #
 # V=1 shows commands, O=DIR builds out of tree.  See README.md.
 
-VERSION := 0.1
-
 .DEFAULT_GOAL := all
 include Kbuild.mk
 
+BPF_UNITS := main events input classes
 BPF_OBJ := $(objtree)/bpf/scx_reflex.bpf.o
+LIB := $(objtree)/lib/libreflex.a
 LOADER := $(objtree)/loader/reflex-loader
-TOOLS := $(objtree)/tools/reflex-events $(objtree)/tools/reflex-stats \
-	 $(objtree)/tools/reflex-game
-BENCH := $(objtree)/bench/ringbuf $(objtree)/bench/input-latency \
-	 $(objtree)/bench/game
+TOOLS := $(addprefix $(objtree)/tools/reflex-,status stats events game tune)
+BENCH := $(addprefix $(objtree)/bench/,ringbuf input-latency game \
+	 uinput-inject drm-client)
 BENCH_BPF := $(objtree)/bench/ringbuf.bpf.o
 PROGS := $(LOADER) $(TOOLS) $(BENCH)
 
-# The pin scripts get every path from here.
-PIN_ENV := BPFTOOL="$(BPFTOOL)" BPF_OBJ="$(BPF_OBJ)" LOADER="$(LOADER)"
+LDLIBS_ringbuf := -lpthread
+LDLIBS_input-latency := -lpthread
+LDLIBS_game := -lpthread
+LDLIBS_uinput-inject := -lpthread
+LDLIBS_drm-client := -lpthread
 
 all: $(BPF_OBJ) $(PROGS) $(BENCH_BPF)
 
-LIB := $(srctree)/lib/json.c $(srctree)/lib/report.c $(srctree)/lib/pins.c
+$(BPF_OBJ): $(BPF_UNITS:%=$(objtree)/bpf/%.bpf.o) FORCE
+	$(check_bpf_toolchain)
+	$(call if_changed,bpf_link)
 
-$(LOADER): $(srctree)/loader/loader.c $(LIB)
-$(TOOLS): $(objtree)/tools/%: $(srctree)/tools/%.c $(LIB)
+# The benchmark's ways of writing an event, with the scheduler's own.
+$(BENCH_BPF): $(objtree)/bench/ringbuf_variants.bpf.o \
+	      $(objtree)/bpf/events.bpf.o FORCE
+	$(call if_changed,bpf_link)
 
-$(BENCH): $(objtree)/bench/%: $(srctree)/bench/%.c $(LIB)
-$(BENCH): USER_LDLIBS += -lpthread
+$(LIB): $(patsubst %,$(objtree)/lib/%.o,json report pins scx) FORCE
+	$(call if_changed,ar)
 
-$(PROGS):
+$(PROGS): %: %.o $(LIB) FORCE
 	$(check_libbpf)
-	@mkdir -p $(dir $@)
-	$(call msg,CC,$@)
-	$(Q)$(CC) $(USER_CFLAGS) -DREFLEX_VERSION='"$(VERSION)"' -MMD -MP \
-		$(filter %.c,$^) -o $@ $(USER_LDLIBS)
+	$(call if_changed,ld)
+
+# The pin scripts get every path from here.
+PIN_ENV := BPFTOOL="$(BPFTOOL)" BPF_OBJ="$(BPF_OBJ)" LOADER="$(LOADER)" \
+	   STATUS="$(objtree)/tools/reflex-status"
 
 pin: all
 	$(Q)$(PIN_ENV) $(srctree)/pin/pin.sh
 
-unpin: $(LOADER)
+unpin: $(LOADER) $(objtree)/tools/reflex-status
 	$(Q)$(PIN_ENV) $(srctree)/pin/unpin.sh
 
-run: all
+# Debian's newest sched_ext kernel, fetched and cached by the VM harness;
+# $(objtree)/vmlinux points at its vmlinux, whose BTF the build then uses.
+vmlinux:
+	$(Q)kdir=$$($(srctree)/vm/fetch-kernel newest) && \
+		ln -sfn "$${kdir%/root/*}/vmlinux" $(objtree)/vmlinux && \
+		echo "  LN        vmlinux -> $${kdir%/root/*}/vmlinux"
+
+# `make run` and `make check` boot that kernel anyway where this one has no
+# sched_ext, so they fetch it first if the build has no other BTF.
+no-btf = $(if $(vmlinux_btf),,y)
+
+run:
+	$(if $(no-btf),$(Q)$(MAKE) --no-print-directory vmlinux)
+	$(Q)$(MAKE) --no-print-directory all
 	$(Q)$(PIN_ENV) $(srctree)/scripts/run
 
-check: all
-	$(Q)$(MAKE) -C $(srctree)/selftests run_tests O=$(objtree)
+check:
+	$(if $(no-btf),$(Q)$(MAKE) --no-print-directory vmlinux)
+	$(Q)$(MAKE) --no-print-directory -C $(srctree)/selftests check O=$(objtree)
 
 deps:
 	$(Q)$(srctree)/scripts/install-deps
 
 clean:
-	$(call msg,CLEAN,$(objtree))
-	$(Q)rm -f $(BPF_OBJ) $(PROGS) $(VMLINUX_H) \
-		$(BENCH_BPF) $(objtree)/bpf/*.d $(objtree)/loader/*.d \
-		$(objtree)/tools/*.d $(objtree)/bench/*.d
+	@printf '  %-9s %s\n' CLEAN "$(objtree)"
+	$(Q)rm -f $(BPF_OBJ) $(BENCH_BPF) $(PROGS) $(LIB) $(VMLINUX_H)
+	$(Q)find $(objtree)/bpf $(objtree)/bench $(objtree)/lib \
+		$(objtree)/loader $(objtree)/tools -maxdepth 1 \
+		\( -name '*.o' -o -name '.*.cmd' -o -name '.*.d' \) \
+		-delete 2>/dev/null || true
 	$(Q)$(MAKE) -s -C $(srctree)/selftests clean O=$(objtree)
 
 help:
-	@sed -n '3,15p' $(srctree)/Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,17p' $(srctree)/Makefile | sed 's/^# \{0,1\}//'
 
-.PHONY: all pin unpin run check deps clean help
-.DELETE_ON_ERROR:
-
--include $(BPF_OBJ:.o=.d) $(BENCH_BPF:.o=.d) $(PROGS:=.d)
+PHONY += all pin unpin vmlinux run check deps clean help

@@ -132,9 +132,7 @@ static double pct_us(double p)
 int main(int argc, char **argv)
 {
 	struct ring_buffer *rb = NULL;
-	struct bpf_map_info info;
-	const char *label = "", *hint;
-	char path[256], why[512];
+	const char *label = "";
 	long long quiet_since = 0;
 	pthread_t w;
 	int c, r, fd;
@@ -155,20 +153,14 @@ int main(int argc, char **argv)
 	if (!lat)
 		die("calloc", ENOMEM);
 
-	counts_fd = reflex_open_map(REFLEX_PIN_MAPS "/" REFLEX_MAP_EVENT_COUNTS,
-				    BPF_MAP_TYPE_ARRAY, &info, why, sizeof(why), &hint);
-	if (counts_fd < 0) {
-		fprintf(stderr, "input-latency: %s\ninput-latency: %s\n", why, hint);
+	reflex_report_init("input-latency", false, false);
+	counts_fd = reflex_map_open(REFLEX_M_EVENT_COUNTS, 0, NULL);
+	if (counts_fd < 0)
 		return 1;
-	}
 	for (r = 0; r < REFLEX_NR_EVENT_RINGS; r++) {
-		snprintf(path, sizeof(path), "%s/" REFLEX_MAP_EVENTS_FMT, REFLEX_PIN_MAPS, r);
-		fd = reflex_open_map(path, BPF_MAP_TYPE_RINGBUF, &info, why,
-				     sizeof(why), &hint);
-		if (fd < 0) {
-			fprintf(stderr, "input-latency: %s\ninput-latency: %s\n", why, hint);
+		fd = reflex_ring_open(r);
+		if (fd < 0)
 			return 1;
-		}
 		if (!rb)
 			rb = ring_buffer__new(fd, on_event, NULL, NULL);
 		else if (ring_buffer__add(rb, fd, on_event, NULL))

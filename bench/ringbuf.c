@@ -219,9 +219,13 @@ static void open_object(const char *path)
 		prog_fd[i] = bpf_program__fd(p);
 	}
 	counts_fd = bpf_object__find_map_fd_by_name(obj, "event_counts");
-	for (i = 0; i <= REFLEX_NR_EVENT_RINGS; i++) {
+	/* Every ring any variant writes: the scheduler's, aom's, the single. */
+	for (i = 0; i < 2 * REFLEX_NR_EVENT_RINGS + 1; i++) {
 		if (i < REFLEX_NR_EVENT_RINGS)
 			snprintf(name, sizeof(name), REFLEX_MAP_EVENTS_FMT, i);
+		else if (i < 2 * REFLEX_NR_EVENT_RINGS)
+			snprintf(name, sizeof(name), "aom_%02d",
+				 i - REFLEX_NR_EVENT_RINGS);
 		else
 			snprintf(name, sizeof(name), "single_ring");
 		fd = bpf_object__find_map_fd_by_name(obj, name);

@@ -1,13 +1,18 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# pin/lib.sh - what pin.sh and unpin.sh share: paths, checks, messages.
-# Sourced, not run.  `make pin` / `make unpin` pass BPFTOOL, BPF_OBJ and
-# LOADER; the defaults below fit an in-tree build.
+# pin/lib.sh - what the shell scripts of scx_reflex share: paths, checks,
+# messages.  Sourced, not run.  `make pin` / `make unpin` pass BPFTOOL,
+# BPF_OBJ, LOADER and STATUS; the defaults below fit an in-tree build.
+#
+# The one place shell code learns the pin root (from include/reflex/abi.h)
+# and where sched_ext's sysfs files are; benchmarks and selftests source
+# this too.
 
 srctree=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BPFTOOL=${BPFTOOL:-bpftool}
 BPF_OBJ=${BPF_OBJ:-$srctree/bpf/scx_reflex.bpf.o}
 LOADER=${LOADER:-$srctree/loader/reflex-loader}
+STATUS=${STATUS:-$srctree/tools/reflex-status}
 SCX_SYSFS=/sys/kernel/sched_ext
 BPFFS=/sys/fs/bpf
 
@@ -27,6 +32,8 @@ PIN_ROOT=$(sed -n 's/^#define REFLEX_PIN_ROOT[[:space:]]*"\(.*\)"$/\1/p' \
 	"$srctree/include/reflex/abi.h")
 [ -n "$PIN_ROOT" ] ||
 	die "cannot find REFLEX_PIN_ROOT in $srctree/include/reflex/abi.h"
+# shellcheck disable=SC2034 # for those who source this
+PIN_MAPS=$PIN_ROOT/maps
 
 need_root()
 {

@@ -3,8 +3,10 @@
 #
 # pin.sh - load scx_reflex with bpftool, pin it, attach it (`make pin`).
 #
-#   /sys/fs/bpf/scx_reflex/       0700
-#     progs/<program>             the struct_ops programs (bpftool loadall)
+#   $PIN_ROOT/                    0700 (REFLEX_PIN_ROOT, include/reflex/abi.h)
+#     progs/reflex_<op>           the struct_ops programs (bpftool loadall)
+#     progs/reflex_<hook>         the tracing hooks' links: bpftool attaches
+#                                 them (autoattach) and pins the link
 #     maps/<map>                  every map of the object (pinmaps)
 #     link                        the struct_ops link (reflex-loader attach)
 #
@@ -18,6 +20,7 @@ need_sched_ext			# before anything touches bpffs
 need_bpftool
 [ -f "$BPF_OBJ" ] || die "no BPF object at $BPF_OBJ" "build it first: make"
 [ -x "$LOADER" ] || die "no loader at $LOADER" "build it first: make"
+[ -x "$STATUS" ] || die "no reflex-status at $STATUS" "build it first: make"
 
 if [ -e "$PIN_ROOT" ]; then
 	die "$PIN_ROOT already exists: scx_reflex is pinned (sched_ext state: $(sched_ext_state))" \
@@ -48,11 +51,22 @@ mkdir -m 0700 "$PIN_ROOT"
 pinned=1
 
 say "loading $(basename "$BPF_OBJ") with $("$BPFTOOL" version | head -1)"
-if ! "$BPFTOOL" prog loadall "$BPF_OBJ" "$PIN_ROOT/progs" \
-		pinmaps "$PIN_ROOT/maps"; then
+# autoattach: bpftool attaches every program that has a hook of its own
+# (the fentry and tp_btf hooks) and pins its link instead of the program;
+# the struct_ops programs have none and are pinned as programs, which
+# bpftool announces once for each (left out below: it is the expected case).
+# bpftool's fallback pins without creating the directory: make it first.
+mkdir -m 0700 "$PIN_ROOT/progs"
+log=$(mktemp)
+if ! "$BPFTOOL" prog loadall "$BPF_OBJ" "$PIN_ROOT/progs" autoattach \
+		pinmaps "$PIN_ROOT/maps" 2> "$log"; then
+	grep -v 'does not support autoattach' "$log" >&2
+	rm -f "$log"
 	die "bpftool could not load $BPF_OBJ (its messages, with any verifier log, are above)" \
 	    "check that this kernel is one scx_reflex supports (Documentation/workflow.rst), or rebuild: make clean all"
 fi
+grep -v 'does not support autoattach' "$log" >&2 || true
+rm -f "$log"
 
 "$LOADER" attach ||
 	die "reflex-loader could not attach the scheduler (see above)"
@@ -67,7 +81,7 @@ pinned=0
 trap - EXIT
 
 echo
-"$LOADER" status || true
+"$STATUS" || true
 echo
 echo "pinned under $PIN_ROOT:"
 (cd "$PIN_ROOT" && find . -mindepth 1 | sort | sed 's|^\./|  |')

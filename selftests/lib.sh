@@ -1,13 +1,22 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# lib.sh - helpers for the scx_reflex test scripts (host and VM).
-# Sourced after setting nothing; provides TAP output (ktap.sh) and:
+# lib.sh - what the scx_reflex test scripts share.  Sourced; provides KTAP
+# output (ktap.sh) and:
 #
-#   SRCTREE, OBJTREE     the source and build trees (from run_tests.sh)
-#   LOADER, BPF_OBJ      the programs under test
-#   reflex_make ARGS     make in the source tree with this build
-#   scx_state            sched_ext's state (enabled, disabled, ...)
-#   scx_ops              the running scheduler's name, or nothing
+#   SRCTREE, OBJTREE     the source and build trees of scx_reflex: in a
+#                        tree installed with `make install`, its copy in
+#                        reflex/; otherwise the repository and OBJTREE
+#                        (default: the repository)
+#   PIN_ROOT, PIN_MAPS   where it is pinned (pin/lib.sh, from abi.h)
+#   LOADER, STATUS, EVENTS, STATS, GAME, TUNE, BPF_OBJ
+#                        the programs under test
+#   HELPERS, PROGS       the tests' own helper programs and BPF objects
+#   need_root            skip the whole test unless root
+#   need_sched_ext       skip the whole test unless this kernel has sched_ext
+#   reflex_pin, reflex_unpin
+#                        `make pin` / `make unpin`, or in an installed
+#                        tree, the pin scripts they run
+#   scx_state, scx_ops   sched_ext's state and running scheduler's name
 #   stat_sum FIELD       maps/stats FIELD summed over CPUs
 #   stat_cpus FIELD      maps/stats FIELD per CPU, one line each
 #   stat_above FIELD N   true if stat_sum FIELD is a number greater than N
@@ -20,41 +29,87 @@
 #   consumer_stop        SIGINT it and return its exit status
 #   consumer_kill        SIGKILL it (also safe in an EXIT trap)
 
-. "$(dirname "${BASH_SOURCE[0]}")/ktap.sh"
+selftests_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+. "$selftests_dir/ktap.sh"
 
-SRCTREE=${SRCTREE:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
-OBJTREE=${OBJTREE:-$SRCTREE}
-LOADER=$OBJTREE/loader/reflex-loader
+if [ -d "$selftests_dir/reflex" ]; then
+	SRCTREE=$selftests_dir/reflex
+	OBJTREE=$SRCTREE
+	HELPERS=$selftests_dir/helpers
+	PROGS=$selftests_dir/progs
+else
+	SRCTREE=$(cd "$selftests_dir/.." && pwd)
+	OBJTREE=${OBJTREE:-$SRCTREE}
+	HELPERS=$OBJTREE/selftests/helpers
+	PROGS=$OBJTREE/selftests/progs
+fi
+export SRCTREE OBJTREE
+
 BPF_OBJ=$OBJTREE/bpf/scx_reflex.bpf.o
-HELPERS=$OBJTREE/selftests/helpers
+LOADER=$OBJTREE/loader/reflex-loader
+STATUS=$OBJTREE/tools/reflex-status
 EVENTS=$OBJTREE/tools/reflex-events
-PIN_ROOT=/sys/fs/bpf/scx_reflex
+STATS=$OBJTREE/tools/reflex-stats
+GAME=$OBJTREE/tools/reflex-game
+TUNE=$OBJTREE/tools/reflex-tune
+BENCH=$OBJTREE/bench
 
-reflex_make()
+# The pin root and sched_ext's sysfs directory, from where scx_reflex's own
+# scripts take them.
+. "$SRCTREE/pin/lib.sh"
+
+need_root()
 {
-	make -s --no-print-directory -C "$SRCTREE" O="$OBJTREE" "$@"
+	[ "$(id -u)" = 0 ] || ktap_skip_all "needs root (pins, bpffs, mount namespaces)"
+}
+
+need_sched_ext()
+{
+	[ -d "$SCX_SYSFS" ] ||
+		ktap_skip_all "this kernel ($(uname -r)) has no sched_ext ($SCX_SYSFS is missing); 'make check' runs this test in VMs with Debian's sched_ext kernels"
+}
+
+# In a source tree the way people pin it, `make pin`; in an installed tree
+# (no Makefile) the script it runs, with the same settings.
+reflex_pin()
+{
+	if [ -f "$SRCTREE/Makefile" ]; then
+		make -s --no-print-directory -C "$SRCTREE" O="$OBJTREE" pin
+	else
+		BPFTOOL=bpftool BPF_OBJ=$BPF_OBJ LOADER=$LOADER STATUS=$STATUS \
+			"$SRCTREE/pin/pin.sh"
+	fi
+}
+
+reflex_unpin()
+{
+	if [ -f "$SRCTREE/Makefile" ]; then
+		make -s --no-print-directory -C "$SRCTREE" O="$OBJTREE" unpin
+	else
+		LOADER=$LOADER STATUS=$STATUS "$SRCTREE/pin/unpin.sh"
+	fi
 }
 
 scx_state()
 {
-	cat /sys/kernel/sched_ext/state 2>/dev/null
+	cat "$SCX_SYSFS/state" 2>/dev/null
 }
 
 scx_ops()
 {
-	cat /sys/kernel/sched_ext/root/ops 2>/dev/null
+	cat "$SCX_SYSFS/root/ops" 2>/dev/null
 }
 
 # bpftool -j puts the BTF-typed view of an entry under "formatted".
 stat_sum()
 {
-	bpftool -j map dump pinned "$PIN_ROOT/maps/stats" |
+	bpftool -j map dump pinned "$PIN_MAPS/stats" |
 		jq -e "[.[0].formatted.values[].value.$1] | add"
 }
 
 stat_cpus()
 {
-	bpftool -j map dump pinned "$PIN_ROOT/maps/stats" |
+	bpftool -j map dump pinned "$PIN_MAPS/stats" |
 		jq -e ".[0].formatted.values[].value.$1"
 }
 
@@ -75,7 +130,7 @@ json_check()
 
 map_poke()
 {
-	local map=$PIN_ROOT/maps/$1 off=$2 v
+	local map=$PIN_MAPS/$1 off=$2 v
 
 	shift 2
 	v=$(bpftool -j map dump pinned "$map" |

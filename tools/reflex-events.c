@@ -371,11 +371,8 @@ bad:
 int main(int argc, char **argv)
 {
 	struct ring_buffer *rb = NULL;
-	struct bpf_map_info info;
 	int fds[NR_RINGS], counts_fd, ring, err = 0, ret = 1;
-	const char *hint = NULL;
 	__u64 deadline = 0, next_check;
-	char path[256], why[512];
 
 	if (parse_args(argc, argv))
 		return 2;
@@ -384,22 +381,13 @@ int main(int argc, char **argv)
 	for (ring = 0; ring < NR_RINGS; ring++)
 		fds[ring] = -1;
 
-	counts_fd = reflex_open_map(REFLEX_PIN_MAPS "/" REFLEX_MAP_EVENT_COUNTS,
-				    BPF_MAP_TYPE_ARRAY, &info, why, sizeof(why),
-				    &hint);
-	if (counts_fd < 0) {
-		reflex_fail(hint, "%s", why);
+	counts_fd = reflex_map_open(REFLEX_M_EVENT_COUNTS, 0, NULL);
+	if (counts_fd < 0)
 		return 1;
-	}
 	for (ring = 0; ring < NR_RINGS; ring++) {
-		snprintf(path, sizeof(path), "%s/" REFLEX_MAP_EVENTS_FMT,
-			 REFLEX_PIN_MAPS, ring);
-		fds[ring] = reflex_open_map(path, BPF_MAP_TYPE_RINGBUF, &info,
-					    why, sizeof(why), &hint);
-		if (fds[ring] < 0) {
-			reflex_fail(hint, "%s", why);
+		fds[ring] = reflex_ring_open(ring);
+		if (fds[ring] < 0)
 			goto out;
-		}
 		if (!rb)
 			rb = ring_buffer__new(fds[ring], on_event,
 					      (void *)(long)ring, NULL);
@@ -407,8 +395,9 @@ int main(int argc, char **argv)
 					  (void *)(long)ring))
 			err = -errno;
 		if (!rb || err) {
-			reflex_fail(NULL, "cannot map ring %s: %s", path,
-			     strerror(rb ? -err : errno));
+			reflex_fail(NULL, "cannot map ring %s/" REFLEX_MAP_EVENTS_FMT ": %s",
+				    REFLEX_PIN_MAPS, ring,
+				    strerror(rb ? -err : errno));
 			goto out;
 		}
 	}

@@ -6,10 +6,7 @@
  * in the shared queue.  Without a setting the scheduler guesses the game
  * (a process that reads input and submits GPU work, and commits no KMS
  * updates); this overrides the guess.  It only writes the tgid field of
- * maps/game, the same as:
- *
- *   bpftool map update pinned /sys/fs/bpf/scx_reflex/maps/game \
- *           key hex 00 00 00 00 value hex <tgid, 4 bytes LE> 00 ... (16 bytes)
+ * maps/game (struct reflex_game), which `bpftool map update` can do too.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -133,10 +130,8 @@ int main(int argc, char **argv)
 		{}
 	};
 	bool json = false, pretty = false, set = false;
-	struct bpf_map_info info;
 	struct reflex_game g;
-	const char *hint = NULL;
-	char why[512], comm[64];
+	char comm[64];
 	__u32 key = 0, tgid = 0;
 	int c, fd, err;
 	long pid;
@@ -173,12 +168,9 @@ int main(int argc, char **argv)
 		set = true;
 	}
 
-	fd = reflex_open_map(REFLEX_PIN_MAPS "/" REFLEX_MAP_GAME,
-			     BPF_MAP_TYPE_ARRAY, &info, why, sizeof(why), &hint);
-	if (fd < 0) {
-		reflex_fail(hint, "%s", why);
+	fd = reflex_map_open(REFLEX_M_GAME, 0, NULL);
+	if (fd < 0)
 		return 1;
-	}
 	if (bpf_map_lookup_elem(fd, &key, &g)) {
 		reflex_fail(NULL, "cannot read %s/%s: %s", REFLEX_PIN_MAPS,
 			    REFLEX_MAP_GAME, strerror(errno));

@@ -31,9 +31,9 @@
 #include "json.h"
 #include "pins.h"
 #include "report.h"
+#include "scx.h"
 
 #define NR_FIELDS	(sizeof(struct reflex_stats) / sizeof(__u64))
-#define SCX_STATE	"/sys/kernel/sched_ext/state"
 
 static const char *prog_name = "reflex-stats";
 
@@ -61,20 +61,6 @@ static struct {
 	struct btf *btf;
 } m = { .stats = -1, .counts = -1, .tasks = -1, .tunables = -1, .game = -1 };
 
-static int open_map(const char *name, enum bpf_map_type type,
-		    struct bpf_map_info *info)
-{
-	const char *hint = NULL;
-	char path[256], why[512];
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/%s", REFLEX_PIN_MAPS, name);
-	fd = reflex_open_map(path, type, info, why, sizeof(why), &hint);
-	if (fd < 0)
-		reflex_fail(hint, "%s", why);
-	return fd;
-}
-
 /* Field names of struct reflex_stats, from the stats map's own BTF. */
 static int load_field_names(const struct bpf_map_info *info)
 {
@@ -100,13 +86,13 @@ static int open_maps(void)
 {
 	struct bpf_map_info info;
 
-	m.stats = open_map(REFLEX_MAP_STATS, BPF_MAP_TYPE_PERCPU_ARRAY, &info);
+	m.stats = reflex_map_open(REFLEX_M_STATS, 0, &info);
 	if (m.stats < 0 || load_field_names(&info))
 		return -1;
-	m.counts = open_map(REFLEX_MAP_EVENT_COUNTS, BPF_MAP_TYPE_ARRAY, &info);
-	m.tasks = open_map(REFLEX_MAP_TASK_CLASSES, BPF_MAP_TYPE_LRU_HASH, &info);
-	m.tunables = open_map(REFLEX_MAP_TUNABLES, BPF_MAP_TYPE_ARRAY, &info);
-	m.game = open_map(REFLEX_MAP_GAME, BPF_MAP_TYPE_ARRAY, &info);
+	m.counts = reflex_map_open(REFLEX_M_EVENT_COUNTS, 0, NULL);
+	m.tasks = reflex_map_open(REFLEX_M_TASK_CLASSES, 0, NULL);
+	m.tunables = reflex_map_open(REFLEX_M_TUNABLES, 0, NULL);
+	m.game = reflex_map_open(REFLEX_M_GAME, 0, NULL);
 	m.nr_cpus = libbpf_num_possible_cpus();
 	if (m.counts < 0 || m.tasks < 0 || m.tunables < 0 || m.game < 0 ||
 	    m.nr_cpus <= 0)
@@ -154,7 +140,6 @@ static int take(struct snapshot *s)
 	struct reflex_stats *percpu;
 	struct reflex_ring_counts c;
 	__u32 key = 0, ring;
-	FILE *f;
 	int cpu;
 	size_t i;
 
@@ -178,12 +163,8 @@ static int take(struct snapshot *s)
 	}
 	s->ns = reflex_now_ns();
 	count_classes(s);
-	f = fopen(SCX_STATE, "re");
-	if (!f || !fgets(s->state, sizeof(s->state), f))
+	if (reflex_scx_read("state", s->state, sizeof(s->state)))
 		strcpy(s->state, "?");
-	s->state[strcspn(s->state, "\n")] = '\0';
-	if (f)
-		fclose(f);
 	return 0;
 }
 

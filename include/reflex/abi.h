@@ -11,7 +11,7 @@
  * field names).
  *
  * Shell scripts read REFLEX_PIN_ROOT from this file (pin/lib.sh), so keep
- * that #define on one line.
+ * that #define on one line: it is the one place the pin root is written.
  */
 #ifndef __REFLEX_ABI_H
 #define __REFLEX_ABI_H
@@ -24,9 +24,9 @@
 /*
  * The sched_ext_ops data members.  bpftool prog loadall creates the
  * struct_ops map but leaves its value empty, so the loader writes these into
- * the kernel's value; the BPF object's own initializer uses the same
- * macros.  Flags are named, not numbered: the loader resolves each name in
- * the running kernel's BTF (enum scx_ops_flags).
+ * the kernel's value.  Flags are named, not numbered: the loader resolves
+ * each name in the running kernel's BTF (enum scx_ops_flags), as libbpf
+ * resolves the BPF side's enum values (CO-RE).
  */
 #define REFLEX_OPS_NAME		"reflex"
 #define REFLEX_OPS_MAP		"reflex_ops"	/* the struct_ops map */
@@ -47,9 +47,6 @@
 #define REFLEX_MAP_EVENT_COUNTS	"event_counts"
 #define REFLEX_MAP_TASK_CLASSES	"task_classes"
 #define REFLEX_MAP_GAME		"game"
-
-/* Pinned links of the input hooks: links/<program name>. */
-#define REFLEX_PIN_HOOK_LINKS	REFLEX_PIN_ROOT "/links"
 
 /*
  * Input event ring buffers: one per CPU modulo 16, so that a flood on one

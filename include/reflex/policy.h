@@ -14,36 +14,35 @@
 
 #include "abi.h"
 
-#define REFLEX_NSEC_PER_USEC	1000ULL
-#define REFLEX_NSEC_PER_MSEC	1000000ULL
+#define REFLEX_US		1000ULL		/* ns */
+#define REFLEX_MS		1000000ULL
+#define REFLEX_S		1000000000ULL
 
 /* The weight of a nice-0 task, as sched_ext reports it in p->scx.weight. */
 #define REFLEX_WEIGHT_DFL	100
 
-/* Tunable defaults and the ranges reads are clamped to. */
-#define REFLEX_SLICE_NS_DFL	(3 * REFLEX_NSEC_PER_MSEC)
-#define REFLEX_SLICE_NS_MIN	(100 * REFLEX_NSEC_PER_USEC)
-#define REFLEX_SLICE_NS_MAX	(100 * REFLEX_NSEC_PER_MSEC)
-#define REFLEX_SLICE_LAG_NS_DFL	(10 * REFLEX_NSEC_PER_MSEC)
-#define REFLEX_SLICE_LAG_NS_MAX	(1000 * REFLEX_NSEC_PER_MSEC)
-#define REFLEX_INPUT_WINDOW_NS_DFL	(5 * REFLEX_NSEC_PER_MSEC)
-#define REFLEX_INPUT_WINDOW_NS_MAX	(1000 * REFLEX_NSEC_PER_MSEC)
-#define REFLEX_INPUT_BOOST_NS_DFL	(20 * REFLEX_NSEC_PER_MSEC)
-#define REFLEX_INPUT_BOOST_NS_MAX	(100 * REFLEX_NSEC_PER_MSEC)
-#define REFLEX_HANDLER_TTL_NS_DFL	(2000 * REFLEX_NSEC_PER_MSEC)
-#define REFLEX_HANDLER_TTL_NS_MIN	(1 * REFLEX_NSEC_PER_MSEC)
-#define REFLEX_HANDLER_TTL_NS_MAX	(60000 * REFLEX_NSEC_PER_MSEC)
-#define REFLEX_CLASS_TTL_NS_DFL		(1000 * REFLEX_NSEC_PER_MSEC)
-#define REFLEX_AUDIO_BOOST_NS_DFL	(16 * REFLEX_NSEC_PER_MSEC)
-#define REFLEX_COMPOSITOR_BOOST_NS_DFL	(12 * REFLEX_NSEC_PER_MSEC)
-#define REFLEX_GPU_BOOST_NS_DFL		(10 * REFLEX_NSEC_PER_MSEC)
-#define REFLEX_GAME_BOOST_NS_DFL	(6 * REFLEX_NSEC_PER_MSEC)
-#define REFLEX_BOOST_NS_MAX		(100 * REFLEX_NSEC_PER_MSEC)
-#define REFLEX_PREEMPT_MIN_RUN_NS_DFL	(250 * REFLEX_NSEC_PER_USEC)
-#define REFLEX_PREEMPT_MIN_RUN_NS_MAX	(100 * REFLEX_NSEC_PER_MSEC)
-#define REFLEX_STARVE_NS_DFL		(100 * REFLEX_NSEC_PER_MSEC)
-#define REFLEX_STARVE_NS_MIN		(10 * REFLEX_NSEC_PER_MSEC)
-#define REFLEX_STARVE_NS_MAX		(2000 * REFLEX_NSEC_PER_MSEC)
+/*
+ * Every tunable (a member of struct reflex_tunables, <reflex/abi.h>): its
+ * default and the range the scheduler accepts.  A value outside the range
+ * is clamped where the scheduler reads it, and counted; reflex-tune refuses
+ * it.  Documentation/pins.rst says what each one does.
+ *
+ *	  name			default		lowest		highest
+ */
+#define REFLEX_TUNABLES(X)						\
+	X(event_codes,		0,		0,		1)		\
+	X(slice_ns,		3 * REFLEX_MS,	100 * REFLEX_US, 100 * REFLEX_MS) \
+	X(slice_lag_ns,		10 * REFLEX_MS,	0,		1000 * REFLEX_MS) \
+	X(input_window_ns,	5 * REFLEX_MS,	0,		1000 * REFLEX_MS) \
+	X(input_boost_ns,	20 * REFLEX_MS,	0,		100 * REFLEX_MS) \
+	X(handler_ttl_ns,	2 * REFLEX_S,	1 * REFLEX_MS,	60 * REFLEX_S)	\
+	X(class_ttl_ns,		1 * REFLEX_S,	10 * REFLEX_MS,	60 * REFLEX_S)	\
+	X(audio_boost_ns,	16 * REFLEX_MS,	0,		100 * REFLEX_MS) \
+	X(compositor_boost_ns,	12 * REFLEX_MS,	0,		100 * REFLEX_MS) \
+	X(gpu_boost_ns,		10 * REFLEX_MS,	0,		100 * REFLEX_MS) \
+	X(game_boost_ns,	6 * REFLEX_MS,	0,		100 * REFLEX_MS) \
+	X(preempt_min_run_ns,	250 * REFLEX_US, 0,		100 * REFLEX_MS) \
+	X(starve_ns,		100 * REFLEX_MS, 10 * REFLEX_MS, 2 * REFLEX_S)
 
 /* How many wakeups away from an evdev reader a task may be and still
  * count as an input handler (1: woken by a reader; 2: woken by that). */
@@ -106,19 +105,9 @@ static inline __u64 reflex_clamp(__u64 v, __u64 lo, __u64 hi, int *clamped)
 static inline void reflex_tunables_default(struct reflex_tunables *t)
 {
 	t->version = REFLEX_TUNABLES_VERSION;
-	t->event_codes = 0;
-	t->slice_ns = REFLEX_SLICE_NS_DFL;
-	t->slice_lag_ns = REFLEX_SLICE_LAG_NS_DFL;
-	t->input_window_ns = REFLEX_INPUT_WINDOW_NS_DFL;
-	t->input_boost_ns = REFLEX_INPUT_BOOST_NS_DFL;
-	t->handler_ttl_ns = REFLEX_HANDLER_TTL_NS_DFL;
-	t->class_ttl_ns = REFLEX_CLASS_TTL_NS_DFL;
-	t->audio_boost_ns = REFLEX_AUDIO_BOOST_NS_DFL;
-	t->compositor_boost_ns = REFLEX_COMPOSITOR_BOOST_NS_DFL;
-	t->gpu_boost_ns = REFLEX_GPU_BOOST_NS_DFL;
-	t->game_boost_ns = REFLEX_GAME_BOOST_NS_DFL;
-	t->preempt_min_run_ns = REFLEX_PREEMPT_MIN_RUN_NS_DFL;
-	t->starve_ns = REFLEX_STARVE_NS_DFL;
+#define REFLEX_DEFAULT(name, dfl, lo, hi)	t->name = (dfl);
+	REFLEX_TUNABLES(REFLEX_DEFAULT)
+#undef REFLEX_DEFAULT
 }
 
 /* What the scheduler runs with: the tunables, checked. */
@@ -143,43 +132,31 @@ struct reflex_settings {
 static inline int reflex_settings_get(const struct reflex_tunables *t,
 				      struct reflex_settings *s)
 {
-	struct reflex_tunables dfl;
+	struct reflex_tunables dfl, c;
 	int clamped = 0;
 
 	if (!t || t->version != REFLEX_TUNABLES_VERSION) {
 		reflex_tunables_default(&dfl);
 		t = &dfl;
 	}
-	s->slice_ns = reflex_clamp(t->slice_ns, REFLEX_SLICE_NS_MIN,
-				   REFLEX_SLICE_NS_MAX, &clamped);
-	s->slice_lag_ns = reflex_clamp(t->slice_lag_ns, 0,
-				       REFLEX_SLICE_LAG_NS_MAX, &clamped);
-	s->input_window_ns = reflex_clamp(t->input_window_ns, 0,
-					  REFLEX_INPUT_WINDOW_NS_MAX, &clamped);
-	s->handler_ttl_ns = reflex_clamp(t->handler_ttl_ns,
-					 REFLEX_HANDLER_TTL_NS_MIN,
-					 REFLEX_HANDLER_TTL_NS_MAX, &clamped);
-	s->class_ttl_ns = reflex_clamp(t->class_ttl_ns,
-				       REFLEX_HANDLER_TTL_NS_MIN,
-				       REFLEX_HANDLER_TTL_NS_MAX, &clamped);
+#define REFLEX_CLAMP(name, dfl, lo, hi)					\
+	c.name = reflex_clamp(t->name, (lo), (hi), &clamped);
+	REFLEX_TUNABLES(REFLEX_CLAMP)
+#undef REFLEX_CLAMP
+	s->slice_ns = c.slice_ns;
+	s->slice_lag_ns = c.slice_lag_ns;
+	s->input_window_ns = c.input_window_ns;
+	s->handler_ttl_ns = c.handler_ttl_ns;
+	s->class_ttl_ns = c.class_ttl_ns;
 	s->boost_ns[REFLEX_TC_OTHER] = 0;
-	s->boost_ns[REFLEX_TC_GAME] = reflex_clamp(t->game_boost_ns, 0,
-						   REFLEX_BOOST_NS_MAX, &clamped);
-	s->boost_ns[REFLEX_TC_GPU] = reflex_clamp(t->gpu_boost_ns, 0,
-						  REFLEX_BOOST_NS_MAX, &clamped);
-	s->boost_ns[REFLEX_TC_COMPOSITOR] =
-		reflex_clamp(t->compositor_boost_ns, 0, REFLEX_BOOST_NS_MAX,
-			     &clamped);
-	s->boost_ns[REFLEX_TC_AUDIO] = reflex_clamp(t->audio_boost_ns, 0,
-						    REFLEX_BOOST_NS_MAX, &clamped);
-	s->boost_ns[REFLEX_TC_INPUT] = reflex_clamp(t->input_boost_ns, 0,
-						    REFLEX_BOOST_NS_MAX, &clamped);
-	s->preempt_min_run_ns = reflex_clamp(t->preempt_min_run_ns, 0,
-					     REFLEX_PREEMPT_MIN_RUN_NS_MAX,
-					     &clamped);
-	s->starve_ns = reflex_clamp(t->starve_ns, REFLEX_STARVE_NS_MIN,
-				    REFLEX_STARVE_NS_MAX, &clamped);
-	s->event_codes = reflex_clamp(t->event_codes, 0, 1, &clamped);
+	s->boost_ns[REFLEX_TC_GAME] = c.game_boost_ns;
+	s->boost_ns[REFLEX_TC_GPU] = c.gpu_boost_ns;
+	s->boost_ns[REFLEX_TC_COMPOSITOR] = c.compositor_boost_ns;
+	s->boost_ns[REFLEX_TC_AUDIO] = c.audio_boost_ns;
+	s->boost_ns[REFLEX_TC_INPUT] = c.input_boost_ns;
+	s->preempt_min_run_ns = c.preempt_min_run_ns;
+	s->starve_ns = c.starve_ns;
+	s->event_codes = c.event_codes;
 	return clamped;
 }
 

@@ -4,10 +4,10 @@
  *
  * scx_bpf_error() may be called from syscall programs; it aborts whichever
  * BPF scheduler is attached, exactly as if the scheduler had hit an error
- * itself.  selftests/vm/test_exit.sh runs this to check that the exit is
+ * itself.  test_exit.sh runs this to check that the exit is
  * recorded and reported.
  */
-#include "scx.bpf.h"
+#include "reflex.bpf.h"
 
 char _license[] SEC("license") = "GPL";
 

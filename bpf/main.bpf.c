@@ -1,0 +1,427 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * scx_reflex - a sched_ext scheduler for games, loaded and pinned with
+ * bpftool and attached from the pins (see Documentation/workflow.rst).
+ *
+ * Policy: virtual deadlines.  A task's virtual time (task storage) grows
+ * with its run time scaled by 100/weight.  A waking task goes straight to
+ * an idle CPU when there is one (the kernel's idle selection: its previous
+ * CPU's idle core first, then idle cores in the same LLC, ...); otherwise
+ * it joins one shared queue ordered by a deadline: its vtime, raised to at
+ * most slice_lag_ns behind the current vtime, minus a lead for its class
+ * (input handler, audio, compositor, GPU submit, game: classes.bpf.c).  A
+ * task of such a class that finds no idle CPU preempts a CPU running batch
+ * work that has had preempt_min_run_ns.  The lead is not added to the
+ * task's vtime, so it cannot pile up; and a task that waits in the queue
+ * longer than starve_ns is moved ahead by the next CPU that dispatches, so
+ * every runnable task runs within a bounded time and the sched_ext
+ * watchdog (timeout_ms) has nothing to find.
+ *
+ * Nothing here depends on userspace after attach: settings live in
+ * maps/tunables and maps/game, counters in maps/stats, and why the
+ * scheduler stopped in maps/exit_info, all readable with bpftool.
+ */
+#include "reflex.bpf.h"
+
+char _license[] SEC("license") = "GPL";
+
+struct reflex_stats_map stats SEC(".maps");
+struct reflex_tunables_map tunables SEC(".maps");
+struct reflex_task_ctx_map task_ctx SEC(".maps");
+struct reflex_task_classes_map task_classes SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, u32);
+	__type(value, struct reflex_exit_info);
+} exit_info SEC(".maps");
+
+/* What each CPU runs now: the class, and since when (for preemption). */
+struct reflex_cpu_state {
+	u32 class;
+	u64 started_ns;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, u32);
+	__type(value, struct reflex_cpu_state);
+} cpu_state SEC(".maps");
+
+/* The shared deadline-ordered queue (a user DSQ id: bit 63 clear). */
+#define REFLEX_DSQ_SHARED	0
+
+/* At most this many queued tasks are looked at per starvation scan. */
+#define REFLEX_STARVE_SCAN	64
+
+/* CPUs looked at for a preemption victim, at most. */
+#define REFLEX_MAX_CPUS		1024
+
+/*
+ * The vtime of the most recently started task: the system's "now" in
+ * virtual time.  Updated without atomics from ops.running on all CPUs; a
+ * lost update only makes one sleeper's head start a little larger.
+ */
+static u64 vtime_now;
+
+static const u32 zero;
+
+__hidden void task_info_update(struct task_struct *p,
+			       const struct reflex_task_ctx *tctx,
+			       u64 events, u64 boosts, u64 preempts)
+{
+	struct reflex_task_info *ti, new = {};
+	u32 tid = p->pid;
+
+	ti = bpf_map_lookup_elem(&task_classes, &tid);
+	if (!ti) {
+		new.tgid = p->tgid;
+		bpf_probe_read_kernel_str(new.comm, sizeof(new.comm), p->comm);
+		bpf_map_update_elem(&task_classes, &tid, &new, BPF_NOEXIST);
+		ti = bpf_map_lookup_elem(&task_classes, &tid);
+		if (!ti)
+			return;
+	}
+	ti->input_depth = tctx->input_depth;
+	ti->input_ns = tctx->input_ns;
+	ti->gpu_ns = tctx->gpu_ns;
+	ti->kms_ns = tctx->kms_ns;
+	ti->audio_ns = tctx->audio_ns;
+	ti->last_class = tctx->class;
+	ti->nr_events += events;
+	ti->nr_boosted += boosts;
+	ti->nr_preempted += preempts;
+}
+
+s32 BPF_STRUCT_OPS(reflex_select_cpu, struct task_struct *p, s32 prev_cpu,
+		   u64 wake_flags)
+{
+	struct reflex_settings set;
+	s32 cpu;
+
+	cpu = scx_bpf_select_cpu_and(p, prev_cpu, wake_flags, p->cpus_ptr, 0);
+	if (cpu < 0)
+		return prev_cpu;
+	/* The CPU is idle and now claimed: queue the task on it directly. */
+	get_settings(&set);
+	scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL, set.slice_ns, 0);
+	stat_inc(select_idle);
+	return cpu;
+}
+
+/*
+ * An idle CPU @p may run on, claimed for it, chosen as select_cpu would
+ * (enqueue also runs without a preceding select_cpu: queued wakeups,
+ * tasks allowed on one CPU, requeues).
+ */
+static s32 claim_idle_cpu(struct task_struct *p)
+{
+	return scx_bpf_select_cpu_and(p, scx_bpf_task_cpu(p), 0, p->cpus_ptr, 0);
+}
+
+/* Could @cpu's current task be preempted for a task of @class now? */
+static bool preemptible(s32 cpu, struct task_struct *p, int class,
+			const struct reflex_settings *set, u64 now)
+{
+	struct reflex_cpu_state *cs;
+
+	if (!bpf_cpumask_test_cpu(cpu, p->cpus_ptr))
+		return false;
+	cs = bpf_map_lookup_percpu_elem(&cpu_state, &zero, cpu);
+	return cs && reflex_may_preempt(class, cs->class,
+					now - cs->started_ns, set);
+}
+
+/*
+ * Put @p, of a favoured @class, on a CPU running batch work, at the head
+ * of its local queue with SCX_ENQ_PREEMPT: the batch task's slice ends now
+ * and @p runs next.  This CPU first (no IPI needed), then the task's last
+ * CPU (its caches), then any.
+ */
+static bool preempt_for(struct task_struct *p, struct reflex_task_ctx *tctx,
+			int class, const struct reflex_settings *set,
+			u64 enq_flags)
+{
+	u32 nr = scx_bpf_nr_cpu_ids(), i;
+	s32 this = bpf_get_smp_processor_id();
+	s32 prev = scx_bpf_task_cpu(p), cpu = -1;
+	u64 now = bpf_ktime_get_ns();
+	struct reflex_cpu_state *cs;
+
+	if (preemptible(this, p, class, set, now)) {
+		cpu = this;
+	} else if (preemptible(prev, p, class, set, now)) {
+		cpu = prev;
+	} else {
+		bpf_for(i, 1, nr < REFLEX_MAX_CPUS ? nr : REFLEX_MAX_CPUS) {
+			s32 c = (prev + i) % nr;
+
+			if (preemptible(c, p, class, set, now)) {
+				cpu = c;
+				break;
+			}
+		}
+	}
+	if (cpu < 0)
+		return false;
+	/* Claim it, so that another waker looks elsewhere. */
+	cs = bpf_map_lookup_percpu_elem(&cpu_state, &zero, cpu);
+	if (cs)
+		cs->class = class;
+	scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL_ON | cpu, set->slice_ns,
+			   enq_flags | SCX_ENQ_PREEMPT);
+	stat_inc(preempt);
+	task_info_update(p, tctx, 0, 0, 1);
+	return true;
+}
+
+void BPF_STRUCT_OPS(reflex_enqueue, struct task_struct *p, u64 enq_flags)
+{
+	struct reflex_task_ctx *tctx = task_ctx_get(p, false);
+	struct reflex_settings set;
+	u64 boost = 0, vtime = vtime_now;
+	int class = REFLEX_TC_OTHER;
+	s32 cpu;
+
+	stat_inc(enqueue);
+	get_settings(&set);
+
+	cpu = claim_idle_cpu(p);
+	if (cpu >= 0) {
+		scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL_ON | cpu, set.slice_ns,
+				   enq_flags);
+		stat_inc(enqueue_idle);
+		return;
+	}
+
+	if (tctx) {
+		class = tctx->class;
+		boost = reflex_class_boost(class, &set);
+		if (boost && preempt_for(p, tctx, class, &set, enq_flags))
+			return;
+		vtime = tctx->vtime;
+		tctx->enq_ns = bpf_ktime_get_ns();
+	}
+	scx_bpf_dsq_insert_vtime(p, REFLEX_DSQ_SHARED, set.slice_ns,
+				 reflex_deadline(vtime, vtime_now,
+						 set.slice_lag_ns, boost),
+				 enq_flags);
+	stat_inc(enqueue_shared);
+	if (boost && tctx) {
+		stat_inc(enqueue_boost);
+		task_info_update(p, tctx, 0, 1, 0);
+	}
+}
+
+/*
+ * The starvation guard: every starve_ns / 4, one CPU looks at the tasks at
+ * the back of the shared queue (where the largest deadlines are) and
+ * moves one that has waited starve_ns or longer, and may run here, to its
+ * own local queue.  Returns whether it moved one.  Where the queue cannot
+ * be iterated (see reflex.bpf.h) the guard is off and the bounded queue
+ * keys alone keep every task moving.
+ */
+static u64 last_starve_scan;
+
+static bool rescue_starved(const struct reflex_settings *set)
+{
+	u64 now = bpf_ktime_get_ns(), last = last_starve_scan;
+	s32 this_cpu = bpf_get_smp_processor_id();
+	struct task_struct *p;
+	int n = 0;
+
+	if (!bpf_ksym_exists(bpf_iter_scx_dsq_new) ||
+	    now - last < set->starve_ns / 4 ||
+	    !__sync_bool_compare_and_swap(&last_starve_scan, last, now))
+		return false;
+	bpf_for_each(scx_dsq, p, REFLEX_DSQ_SHARED, SCX_DSQ_ITER_REV) {
+		struct reflex_task_ctx *tctx;
+
+		if (++n > REFLEX_STARVE_SCAN)
+			break;
+		tctx = task_ctx_get(p, false);
+		if (!tctx || now - tctx->enq_ns < set->starve_ns)
+			continue;
+		/* Moving a task where it may not run is a scheduler error. */
+		if (!bpf_cpumask_test_cpu(this_cpu, p->cpus_ptr))
+			continue;
+		if (scx_bpf_dsq_move(BPF_FOR_EACH_ITER, p, SCX_DSQ_LOCAL, 0)) {
+			stat_inc(starved);
+			return true;
+		}
+	}
+	return false;
+}
+
+void BPF_STRUCT_OPS(reflex_dispatch, s32 cpu, struct task_struct *prev)
+{
+	struct reflex_settings set;
+
+	get_settings(&set);
+	if (rescue_starved(&set))
+		return;
+	if (scx_bpf_dsq_move_to_local(REFLEX_DSQ_SHARED)) {
+		stat_inc(dispatch_shared);
+		return;
+	}
+	/*
+	 * Nothing queued.  If the previous task still wants the CPU it keeps
+	 * running, with our slice rather than the kernel's 20 ms default, so
+	 * that a task queued meanwhile waits at most one slice.
+	 */
+	if (prev && (prev->scx.flags & SCX_TASK_QUEUED)) {
+		scx_bpf_task_set_slice(prev, set.slice_ns);
+		stat_inc(dispatch_keep);
+		return;
+	}
+	stat_inc(dispatch_idle);
+}
+
+/*
+ * A task becomes runnable: decide its class once here, for enqueue,
+ * preemption and the CPU state to use, and let a waking input handler
+ * pass its mark on.
+ */
+void BPF_STRUCT_OPS(reflex_runnable, struct task_struct *p, u64 enq_flags)
+{
+	struct reflex_task_ctx *tctx = task_ctx_get(p, false);
+	struct reflex_settings set;
+
+	if (!tctx)
+		return;
+	get_settings(&set);
+	if (enq_flags & SCX_ENQ_WAKEUP)
+		input_chain_wakeup(p, &set);
+	tctx->class = task_class_now(p, tctx, &set, bpf_ktime_get_ns());
+}
+
+void BPF_STRUCT_OPS(reflex_running, struct task_struct *p)
+{
+	struct reflex_task_ctx *tctx = task_ctx_get(p, false);
+	struct reflex_cpu_state *cs = bpf_map_lookup_elem(&cpu_state, &zero);
+
+	stat_inc(running);
+	if (!tctx)
+		return;
+	if (cs) {
+		cs->class = tctx->class;
+		cs->started_ns = bpf_ktime_get_ns();
+	}
+	tctx->run_start = scx_bpf_now();
+	if (reflex_vtime_before(vtime_now, tctx->vtime))
+		vtime_now = tctx->vtime;
+}
+
+/*
+ * Charge the time @p ran since it started or was last charged.  Called on
+ * every tick too, so that a task that keeps its CPU (dispatch found
+ * nothing else to run) pays as it goes, not in one lump when it stops.
+ */
+static void charge_run(struct task_struct *p, struct reflex_task_ctx *tctx,
+		       bool stopping)
+{
+	u64 now = scx_bpf_now(), delta;
+
+	if (!tctx->run_start)
+		return;
+	delta = now - tctx->run_start;
+	tctx->run_start = stopping ? 0 : now;
+	stat_add(run_ns, delta);
+	tctx->vtime += reflex_vtime_charge(delta, p->scx.weight);
+}
+
+void BPF_STRUCT_OPS(reflex_tick, struct task_struct *p)
+{
+	struct reflex_task_ctx *tctx = task_ctx_get(p, false);
+
+	if (tctx)
+		charge_run(p, tctx, false);
+}
+
+void BPF_STRUCT_OPS(reflex_stopping, struct task_struct *p, bool runnable)
+{
+	struct reflex_task_ctx *tctx = task_ctx_get(p, false);
+
+	if (tctx)
+		charge_run(p, tctx, true);
+}
+
+void BPF_STRUCT_OPS(reflex_enable, struct task_struct *p)
+{
+	struct reflex_task_ctx *tctx = task_ctx_get(p, false);
+
+	/* A task new to the scheduler starts at the current vtime. */
+	if (tctx)
+		tctx->vtime = vtime_now;
+}
+
+s32 BPF_STRUCT_OPS(reflex_init_task, struct task_struct *p,
+		   struct scx_init_task_args *args)
+{
+	return task_ctx_get(p, true) ? 0 : -ENOMEM;
+}
+
+s32 BPF_STRUCT_OPS_SLEEPABLE(reflex_init)
+{
+	struct reflex_tunables *t = bpf_map_lookup_elem(&tunables, &zero);
+	struct reflex_exit_info *ei = bpf_map_lookup_elem(&exit_info, &zero);
+	s32 ret;
+
+	/* Defaults once; values set with bpftool before attach are kept. */
+	if (t && !t->version)
+		reflex_tunables_default(t);
+	/* This run has not exited yet. */
+	if (ei) {
+		ei->kind = 0;
+		ei->exit_cpu = -1;
+		ei->exit_code = 0;
+		ei->reason[0] = '\0';
+		ei->msg[0] = '\0';
+	}
+
+	ret = scx_bpf_create_dsq(REFLEX_DSQ_SHARED, -1);
+	if (ret)
+		reflex_error("cannot create the shared queue: %d", ret);
+	return ret;
+}
+
+void BPF_STRUCT_OPS(reflex_exit, struct scx_exit_info *ei)
+{
+	struct reflex_exit_info *out = bpf_map_lookup_elem(&exit_info, &zero);
+
+	if (!out)
+		return;
+	out->kind = ei->kind;
+	out->exit_code = ei->exit_code;
+	out->exit_cpu = -1;
+	if (bpf_core_field_exists(ei->exit_cpu))
+		out->exit_cpu = BPF_CORE_READ(ei, exit_cpu);
+	bpf_probe_read_kernel_str(out->reason, sizeof(out->reason),
+				  ei->reason);
+	bpf_probe_read_kernel_str(out->msg, sizeof(out->msg), ei->msg);
+	__sync_fetch_and_add(&out->nr_exits, 1);
+}
+
+/*
+ * The ops table.  bpftool loads the programs into their slots from this
+ * initializer but creates the struct_ops map with an empty value; the
+ * loader fills that value from the pins (the programs, and the data
+ * members name, flags and timeout_ms from <reflex/abi.h>).  So only the
+ * slots are given here.
+ */
+SEC(".struct_ops.link")
+struct sched_ext_ops reflex_ops = {
+	.select_cpu	= (void *)reflex_select_cpu,
+	.enqueue	= (void *)reflex_enqueue,
+	.dispatch	= (void *)reflex_dispatch,
+	.tick		= (void *)reflex_tick,
+	.runnable	= (void *)reflex_runnable,
+	.running	= (void *)reflex_running,
+	.stopping	= (void *)reflex_stopping,
+	.enable		= (void *)reflex_enable,
+	.init_task	= (void *)reflex_init_task,
+	.init		= (void *)reflex_init,
+	.exit		= (void *)reflex_exit,
+};

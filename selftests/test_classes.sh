@@ -1,0 +1,146 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# test_classes.sh - each thread class is detected for a task that really
+# does the thing, and not for a bystander; favoured tasks preempt CPU hogs;
+# the tunables and the game setting change a running scheduler.  Needs a
+# VM with virtio-gpu (-D virtio-gpu-pci): KMS commits on virtio-gpu, GPU
+# submissions (fences) on vgem, PCM periods on snd-dummy, input on uinput.
+. "$(dirname "$0")/lib.sh"
+
+need_sched_ext
+need_root
+
+drm=$BENCH/drm-client
+game=$BENCH/game
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"; kill $(jobs -p) 2>/dev/null' EXIT
+
+ktap_plan 25
+
+ktap_check "modprobe virtio-gpu vgem snd-dummy uinput evdev" \
+	modprobe -a virtio-gpu vgem snd-dummy uinput evdev
+[ -e "$PIN_ROOT" ] && reflex_unpin >/dev/null
+ktap_check "make pin" reflex_pin
+
+# task_info TID: the task_classes entry of TID, or null.
+task_info()
+{
+	bpftool -j map dump pinned "$PIN_MAPS/task_classes" |
+		jq -c --argjson t "$1" '[.[].formatted | select(.key == $t) | .value][0]'
+}
+
+# task_has TID FILTER: TID has an entry, and FILTER is true of it.
+task_has()
+{
+	task_info "$1" | json_check ". != null and ($2)"
+}
+
+# game_guessed TGID: reflex-game shows TGID as the scheduler's guess.
+game_guessed()
+{
+	"$GAME" -j | json_check --argjson g "$1" '.mode == "guess" and .tgid == $g'
+}
+
+out=$("$drm" kms -n 60 -r 60) || ktap_note "drm-client kms failed"
+tid=$(printf '%s' "$out" | jq .tid)
+ktap_result "$(task_info "$tid" | json_check '.kms_ns > 0 and .comm == "drm-client"' >/dev/null; echo $?)" \
+	"compositor: a task committing KMS updates on virtio-gpu is marked"
+ktap_result "$(stat_above kms_marks 59; echo $?)" "stats count its 61 commits (modeset + 60 flips)"
+
+out=$("$drm" test-only -n 20)
+tid=$(printf '%s' "$out" | jq .tid)
+ktap_result "$(task_info "$tid" | json_check '. == null or .kms_ns == 0' >/dev/null; echo $?)" \
+	"compositor: TEST_ONLY atomic requests do not mark"
+
+out=$("$drm" submit -n 60 -r 200) || ktap_note "drm-client submit failed"
+tid=$(printf '%s' "$out" | jq .tid)
+ktap_result "$(task_info "$tid" | json_check '.gpu_ns > 0 and .kms_ns == 0' >/dev/null; echo $?)" \
+	"GPU: a task submitting fenced work on vgem is marked GPU (only)"
+ktap_result "$(stat_above gpu_marks 59; echo $?)" "stats count its 60 submissions"
+
+aplay -q -D hw:Dummy -d 2 -f S16_LE -r 48000 -c 2 --period-time=5000 \
+	--buffer-time=20000 /dev/zero &
+ap=$!
+ktap_wait 20 task_has "$ap" '.audio_ns > 0'
+ktap_result $? "audio: aplay servicing 5 ms PCM periods on snd-dummy is marked"
+wait "$ap"
+
+timeout 10 stress-ng -q -t 3 -c 1 &
+hog=$!
+ktap_wait 10 pgrep -f 'stress-ng-cpu' >/dev/null
+hogtid=$(pgrep -f 'stress-ng-cpu' | head -n1)
+wait "$hog"
+ktap_result "$([ -n "$hogtid" ] && task_info "$hogtid" | json_check '. == null'; echo $?)" \
+	"a bystander (a CPU hog, pid ${hogtid:-none}) is in no class"
+
+# The game guess: a process that reads input and submits GPU work.
+"$game" -f 60 -d 4 > "$tmp/game.json" &
+g=$!
+ktap_wait 20 game_guessed "$g"
+ktap_result $? "game: the synthetic game ($g) is guessed as the foreground game"
+wait "$g"
+jq -c . "$tmp/game.json" | sed 's/^/# /'
+ktap_result "$(task_info "$(jq .input_tid "$tmp/game.json")" |
+	       json_check '.input_depth == 0 and .input_ns > 0' >/dev/null &&
+	       task_info "$(jq .gpu_tid "$tmp/game.json")" | json_check '.gpu_ns > 0' >/dev/null; echo $?)" \
+	"game: its input thread is an input handler, its GPU thread GPU"
+
+ktap_check "reflex-game PID sets the game" sh -c "'$GAME' $$ | grep -q '^game: *$$ '"
+ktap_result "$("$GAME" -j | json_check --argjson p $$ '.mode == "set" and .tgid == $p' >/dev/null; echo $?)" \
+	"reflex-game -j shows it, mode set"
+map_poke game 0 01 00 00 00
+ktap_result "$("$GAME" -j | json_check '.mode == "set" and .tgid == 1' >/dev/null; echo $?)" \
+	"bpftool map update of maps/game sets it too (tgid 1)"
+"$GAME" --none >/dev/null
+ktap_result "$("$GAME" -j | json_check '.mode == "none" and .tgid == 0' >/dev/null; echo $?)" \
+	"reflex-game --none: no game"
+"$GAME" --auto >/dev/null
+ktap_result "$("$GAME" -j | json_check '.mode == "guess"' >/dev/null; echo $?)" \
+	"reflex-game --auto: back to the guess"
+out=$("$GAME" 999999999 2>&1)
+ktap_result "$([ $? = 1 ] && printf '%s' "$out" | grep -q 'no process 999999999'; echo $?)" \
+	"reflex-game with a pid that does not exist: says so, exit 1"
+
+# A favoured task wakes ahead of CPU hogs: with every CPU busy, the evdev
+# reader's wakeups preempt a hog; the hogs never preempt anything.
+timeout 120 stress-ng -q -t 60 -c "$(nproc)" &
+hog=$!
+before=$(stat_sum preempt)
+"$BENCH/uinput-inject" -t 1 -n 600 -r 1000 > "$tmp/a.json"
+reader=$(jq .reader_tid "$tmp/a.json")
+ktap_result "$(stat_above preempt "$before"; echo $?)" \
+	"under full load, favoured wakeups preempt batch work ($before -> $(stat_sum preempt))"
+ktap_result "$(task_info "$reader" | json_check '.nr_preempted > 0' >/dev/null; echo $?)" \
+	"the evdev reader's own wakeups preempted a hog"
+ktap_result "$(bpftool -j map dump pinned "$PIN_MAPS/task_classes" |
+	json_check 'any(.[].formatted; .value.comm | startswith("stress-ng")) | not' >/dev/null; echo $?)" \
+	"no hog was ever favoured"
+
+# Tunables, live: preemption off (preempt_min_run_ns 0) stops preemption
+# at once.
+"$TUNE" preempt_min_run_ns=0 >/dev/null
+before=$(stat_sum preempt)
+"$BENCH/uinput-inject" -t 1 -n 300 -r 1000 > /dev/null
+ktap_result "$([ "$(stat_sum preempt)" = "$before" ]; echo $?)" \
+	"preempt_min_run_ns=0 set with reflex-tune: no more preemption"
+"$TUNE" preempt_min_run_ns=250us >/dev/null
+before=$(stat_sum preempt)
+"$BENCH/uinput-inject" -t 1 -n 300 -r 1000 > /dev/null
+ktap_result "$(stat_above preempt "$before"; echo $?)" \
+	"set back to 250 us: preemption resumes"
+# A lead far out of range, written with bpftool past reflex-tune's checks
+# (gpu_boost_ns, bytes 72..79), is clamped and counted.
+before=$(stat_sum tunable_clamped)
+map_poke tunables 72 ff ff ff ff ff ff ff ff
+"$drm" submit -n 20 -r 200 > /dev/null
+ktap_result "$(stat_above tunable_clamped "$before" &&
+	       [ "$(scx_ops)" = reflex ]; echo $?)" \
+	"an out-of-range lead is clamped and counted; reflex keeps running"
+kill "$hog" 2>/dev/null
+wait "$hog" 2>/dev/null
+
+ktap_result "$(! dmesg | grep -E 'sched_ext: .*(stall|disabled \(runtime)' | grep -q .; echo $?)" \
+	"no scheduler error or stall in the kernel log"
+ktap_check "make unpin" reflex_unpin
+ktap_finish

@@ -1,0 +1,266 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * reflex-status - is scx_reflex running, what is pinned, and why did it
+ * last stop?
+ *
+ * sched_ext's own view (/sys/kernel/sched_ext: state, the running ops),
+ * the pins under REFLEX_PIN_ROOT (the struct_ops link, the hooks'
+ * links) and maps/exit_info, which ops.exit fills from the kernel's exit
+ * info: the exit kind and code by their names in the kernel's BTF
+ * (SCX_EXIT_*, SCX_ECODE_*), the reason and the message.
+ *
+ * Exit status, as with LSB init scripts: 0 when scx_reflex is the running
+ * scheduler, 3 when it is not, 1 when the status cannot be read.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <linux/types.h>
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+
+#include <reflex/abi.h>
+#include "json.h"
+#include "pins.h"
+#include "report.h"
+#include "scx.h"
+
+static const char *prog_name = "reflex-status";
+
+enum pins_seen { PINS_NONE, PINS_UNREADABLE, PINS_YES };
+
+struct status {
+	char state[32];
+	char ops[128];
+	bool running;		/* reflex is the live sched_ext scheduler */
+	enum pins_seen pins;
+	bool link;		/* the struct_ops link is pinned */
+	__u32 link_id;
+	char hooks[256];	/* names of the pinned hook links */
+	int nr_hooks;
+	bool have_exit;
+	struct reflex_exit_info exit;
+	char exit_kind[64];	/* enum scx_exit_kind name, "" if unknown */
+	char exit_code[160];	/* enum scx_exit_code names */
+};
+
+/* A hook bpftool attached: a link pinned beside the programs. */
+static int add_hook(const char *name, int fd, const char *kind, void *arg)
+{
+	struct status *s = arg;
+	size_t len = strlen(s->hooks);
+
+	(void)fd;
+	if (!kind || strcmp(kind, "link"))
+		return 0;
+	snprintf(s->hooks + len, sizeof(s->hooks) - len, "%s%s",
+		 len ? " " : "", name);
+	s->nr_hooks++;
+	return 0;
+}
+
+static void read_link(struct status *s)
+{
+	struct bpf_link_info li = {};
+	__u32 len = sizeof(li);
+	int fd;
+
+	fd = reflex_link_open(REFLEX_PIN_OPTIONAL);
+	if (fd < 0)
+		return;
+	s->link = true;
+	if (!bpf_obj_get_info_by_fd(fd, &li, &len))
+		s->link_id = li.id;
+	close(fd);
+}
+
+static void read_exit(struct status *s, const struct btf *btf)
+{
+	__u32 key = 0;
+	int fd;
+
+	fd = reflex_map_open(REFLEX_M_EXIT_INFO, REFLEX_PIN_OPTIONAL, NULL);
+	if (fd < 0)
+		return;
+	if (!bpf_map_lookup_elem(fd, &key, &s->exit) && s->exit.kind) {
+		s->have_exit = true;
+		/* Written by BPF: make sure the strings end. */
+		s->exit.reason[sizeof(s->exit.reason) - 1] = '\0';
+		s->exit.msg[sizeof(s->exit.msg) - 1] = '\0';
+		snprintf(s->exit_kind, sizeof(s->exit_kind), "%s",
+			 reflex_btf_enum_name(btf, "scx_exit_kind", s->exit.kind) ?: "");
+		reflex_exit_code_str(btf, s->exit.exit_code, s->exit_code,
+				     sizeof(s->exit_code));
+	}
+	close(fd);
+}
+
+static void get_status(struct status *s, const struct btf *btf)
+{
+	struct stat st;
+
+	memset(s, 0, sizeof(*s));
+	if (reflex_scx_read("state", s->state, sizeof(s->state)))
+		strcpy(s->state, "unknown");
+	reflex_scx_read("root/ops", s->ops, sizeof(s->ops));
+	s->running = !strcmp(s->state, "enabled") &&
+		     !strcmp(s->ops, REFLEX_OPS_NAME);
+	if (!lstat(REFLEX_PIN_ROOT, &st))
+		s->pins = PINS_YES;
+	else
+		s->pins = errno == ENOENT ? PINS_NONE : PINS_UNREADABLE;
+	if (s->pins == PINS_YES && access(REFLEX_PIN_ROOT, R_OK | X_OK))
+		s->pins = PINS_UNREADABLE;
+	if (s->pins != PINS_YES)
+		return;
+	read_link(s);
+	reflex_for_each_pin(REFLEX_PIN_PROGS, add_hook, s);
+	read_exit(s, btf);
+}
+
+static void print_json(const struct status *s, bool pretty)
+{
+	char buf[sizeof(s->hooks)], *tok, *save;
+	struct json j;
+
+	json_init(&j, stdout, pretty);
+	json_obj_begin(&j, NULL);
+	json_str(&j, "state", s->state);
+	json_str(&j, "ops", s->ops);
+	json_bool(&j, "running", s->running);
+	json_str(&j, "pin_root", REFLEX_PIN_ROOT);
+	if (s->pins == PINS_UNREADABLE)
+		json_null(&j, "pinned");
+	else
+		json_bool(&j, "pinned", s->pins == PINS_YES);
+	if (s->pins == PINS_YES) {
+		json_bool(&j, "link_pinned", s->link);
+		if (s->link_id)
+			json_u64(&j, "link_id", s->link_id);
+		json_arr_begin(&j, "hooks");
+		snprintf(buf, sizeof(buf), "%s", s->hooks);
+		for (tok = strtok_r(buf, " ", &save); tok;
+		     tok = strtok_r(NULL, " ", &save))
+			json_str(&j, NULL, tok);
+		json_arr_end(&j);
+	}
+	if (s->have_exit) {
+		json_obj_begin(&j, "exit");
+		json_str(&j, "kind", s->exit_kind);
+		json_u64(&j, "kind_value", s->exit.kind);
+		json_s64(&j, "exit_code", s->exit.exit_code);
+		json_str(&j, "exit_code_names", s->exit_code);
+		json_s64(&j, "exit_cpu", s->exit.exit_cpu);
+		json_str(&j, "reason", s->exit.reason);
+		json_str(&j, "msg", s->exit.msg);
+		json_obj_end(&j);
+	} else {
+		json_null(&j, "exit");
+	}
+	json_obj_end(&j);
+	json_finish(&j);
+}
+
+static void print_text(const struct status *s)
+{
+	printf("state:    %s\n", s->state);
+	printf("ops:      %s\n", *s->ops ? s->ops : "-");
+	if (s->pins == PINS_NONE)
+		printf("pins:     none (%s does not exist)\n", REFLEX_PIN_ROOT);
+	else if (s->pins == PINS_UNREADABLE)
+		printf("pins:     unknown: %s is root-only (run as root)\n",
+		       REFLEX_PIN_ROOT);
+	else if (!s->link)
+		printf("pins:     %s (not attached: no link pinned)\n",
+		       REFLEX_PIN_ROOT);
+	else
+		printf("pins:     %s (link id %u%s)\n", REFLEX_PIN_ROOT,
+		       s->link_id, s->running ? "" :
+		       "; stale: the kernel is not running scx_reflex");
+	if (s->pins != PINS_YES)
+		return;
+	printf("hooks:    %s\n", s->nr_hooks ? s->hooks : "none");
+	if (!s->have_exit) {
+		printf("exit:     none\n");
+		return;
+	}
+	printf("exit:     %s (%u), code %s, cpu %d\n",
+	       *s->exit_kind ? s->exit_kind : "unknown kind", s->exit.kind,
+	       s->exit_code, s->exit.exit_cpu);
+	printf("reason:   %s\n", s->exit.reason);
+	if (s->exit.msg[0])
+		printf("message:  %s\n", s->exit.msg);
+	if (s->link && !s->running)
+		printf("hint:     'make unpin && make pin' starts it again\n");
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"Usage: %s [OPTIONS]\n"
+"\n"
+"Show whether scx_reflex is the running sched_ext scheduler, what is pinned\n"
+"under %s, and why the scheduler last stopped.\n"
+"Exit status: 0 running, 3 not running, 1 cannot tell.\n"
+"\n"
+"  -j, --json     JSON output (errors too)\n"
+"  -p, --pretty   indented JSON (implies -j)\n"
+"  -h, --help     this text\n"
+"  -V, --version  print the version\n",
+		prog_name, REFLEX_PIN_ROOT);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "pretty", no_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{}
+	};
+	bool json = false, pretty = false;
+	struct status s;
+	struct btf *btf;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "jphV", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			pretty = true;
+			/* fallthrough */
+		case 'j':
+			json = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("%s %s\n", prog_name, REFLEX_VERSION);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	reflex_report_init(prog_name, json, pretty);
+	if (optind != argc) {
+		reflex_fail("see --help", "unexpected argument '%s'", argv[optind]);
+		return 2;
+	}
+	if (!reflex_scx_present())
+		return 1;
+	btf = btf__load_vmlinux_btf();	/* only to name the exit kind and code */
+	get_status(&s, btf);
+	btf__free(btf);
+	if (json)
+		print_json(&s, pretty);
+	else
+		print_text(&s);
+	return s.running ? 0 : 3;
+}
