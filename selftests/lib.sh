@@ -14,8 +14,9 @@
 #   need_root            skip the whole test unless root
 #   need_sched_ext       skip the whole test unless this kernel has sched_ext
 #   reflex_pin, reflex_unpin
-#                        `make pin` / `make unpin`, or in an installed
-#                        tree, the pin scripts they run
+#                        the pin scripts `make pin` / `make unpin` run
+#   make_pin pin|unpin   `make pin` / `make unpin` themselves (the scripts
+#                        in an installed suite)
 #   scx_state, scx_ops   sched_ext's state and running scheduler's name
 #   stat_sum FIELD       maps/stats FIELD summed over CPUs
 #   stat_cpus FIELD      maps/stats FIELD per CPU, one line each
@@ -69,24 +70,27 @@ need_sched_ext()
 		ktap_skip_all "this kernel ($(uname -r)) has no sched_ext ($SCX_SYSFS is missing); 'make check' runs this test in VMs with Debian's sched_ext kernels"
 }
 
-# In a source tree the way people pin it, `make pin`; in an installed tree
-# (no Makefile) the script it runs, with the same settings.
+# What `make pin` and `make unpin` run, with the same settings.  (make
+# itself, which checks the build first, is tested in test_pin.sh.)
 reflex_pin()
 {
-	if [ -f "$SRCTREE/Makefile" ]; then
-		make -s --no-print-directory -C "$SRCTREE" O="$OBJTREE" pin
-	else
-		BPFTOOL=bpftool BPF_OBJ=$BPF_OBJ LOADER=$LOADER STATUS=$STATUS \
-			"$SRCTREE/pin/pin.sh"
-	fi
+	BPFTOOL=bpftool BPF_OBJ=$BPF_OBJ LOADER=$LOADER STATUS=$STATUS \
+		"$SRCTREE/pin/pin.sh"
 }
 
 reflex_unpin()
 {
+	LOADER=$LOADER STATUS=$STATUS "$SRCTREE/pin/unpin.sh"
+}
+
+# `make pin` / `make unpin` in a source tree; in an installed suite, which
+# has no Makefile, the scripts they run.
+make_pin()
+{
 	if [ -f "$SRCTREE/Makefile" ]; then
-		make -s --no-print-directory -C "$SRCTREE" O="$OBJTREE" unpin
+		make -s --no-print-directory -C "$SRCTREE" O="$OBJTREE" "$1"
 	else
-		LOADER=$LOADER STATUS=$STATUS "$SRCTREE/pin/unpin.sh"
+		"reflex_$1"
 	fi
 }
 

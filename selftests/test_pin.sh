@@ -20,7 +20,7 @@ ktap_plan 31
 [ -e "$PIN_ROOT" ] && reflex_unpin >/dev/null
 umount -q /sys/fs/bpf 2>/dev/null
 
-out=$(reflex_pin 2>&1)
+out=$(make_pin pin 2>&1)
 rc=$?
 printf '%s\n' "$out" | sed 's/^/# /'
 ktap_result $rc "make pin exits 0"
@@ -108,21 +108,21 @@ ktap_result "$([ "$(scx_state)" = enabled ]; echo $?)" \
 	"still enabled after a bad tunable"
 "$TUNE" --reset >/dev/null
 
-out=$(reflex_pin 2>&1)
+out=$(make_pin pin 2>&1)
 rc=$?
 printf '%s\n' "$out" | sed 's/^/# /'
 ktap_result "$([ $rc != 0 ] && printf '%s' "$out" | grep -q 'make unpin' &&
 	       [ "$(scx_ops)" = reflex ]; echo $?)" \
 	"a second make pin is refused, says make unpin, leaves reflex running"
 
-ktap_check "make unpin exits 0" reflex_unpin
+ktap_check "make unpin exits 0" make_pin unpin
 ktap_result "$([ "$(scx_state)" = disabled ]; echo $?)" \
 	"sched_ext state is disabled after unpin"
 ktap_result "$([ ! -e "$PIN_ROOT" ] && [ -z "$(ls -A /sys/fs/bpf)" ]; echo $?)" \
 	"no pins are left: /sys/fs/bpf is empty"
 ktap_result "$([ -z "$(bpftool -j link show | jq -r '.[] | select(.type == "tracing" or .type == "raw_tracepoint") | .id')" ]; echo $?)" \
 	"no hook is left attached"
-ktap_check "make unpin again is fine" reflex_unpin
+ktap_check "make unpin again is fine" make_pin unpin
 ktap_result "$("$STATUS" >/dev/null; [ $? = 3 ]; echo $?)" \
 	"reflex-status exits 3: not running"
 

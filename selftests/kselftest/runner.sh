@@ -54,12 +54,14 @@ for t in "$@"; do
 		fail=$((fail + 1))
 		continue
 	fi
+	start=$SECONDS
 	if [ "$tmo" = 0 ]; then
 		(cd "$dir" && "$t") 2>&1 | sed -u 's/^/# /'
 	else
 		(cd "$dir" && timeout -k 10 "$tmo" "$t") 2>&1 | sed -u 's/^/# /'
 	fi
 	rc=${PIPESTATUS[0]}
+	echo "# ${t##*/} took $((SECONDS - start)) s"
 	case $rc in
 	0) echo "ok $res"; pass=$((pass + 1)) ;;
 	2) echo "ok $res # XFAIL"; xfail=$((xfail + 1)) ;;
