@@ -70,6 +70,34 @@ bpffs_mounted()
 	[ "$(stat -f -c %T "$BPFFS" 2>/dev/null)" = bpf_fs ]
 }
 
+# One `make pin` or `make unpin` at a time: they hold this lock (flock on
+# fd 9) from before they mount bpffs or look at the pins until they exit,
+# SIGKILL included.  Its text says who holds it, or who pinned last.  It
+# lives in /run, which only root may write, so that nobody can plant a
+# link there for root to follow.
+LOCK=/run/scx_reflex.lock
+
+lock_text()
+{
+	cat "$LOCK" 2>/dev/null || echo "another make pin or make unpin"
+}
+
+# take_lock WHAT: wait (up to two minutes) for the lock, then say in it
+# that WHAT holds it.  What it said before (who pinned or unpinned last)
+# is left in LOCK_WAS.
+take_lock()
+{
+	exec 9<>"$LOCK" || die "cannot open the lock file $LOCK"
+	if ! flock -n 9; then
+		say "waiting for $(lock_text) to finish"
+		flock -w 120 9 ||
+			die "$(lock_text) still holds $LOCK after two minutes" \
+			    "if no such process runs, remove $LOCK"
+	fi
+	LOCK_WAS=$(cat "$LOCK" 2>/dev/null)
+	echo "$1 (pid $$), since $(date '+%F %T')" > "$LOCK"
+}
+
 sched_ext_state()
 {
 	cat "$SCX_SYSFS/state" 2>/dev/null || echo unknown

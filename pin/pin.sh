@@ -10,8 +10,10 @@
 #     maps/<map>                  every map of the object (pinmaps)
 #     link                        the struct_ops link (reflex-loader attach)
 #
-# Refuses if anything is pinned there already.  If any step fails, whatever
-# this run pinned is removed again and the exit status is 1.
+# One make pin or make unpin runs at a time (pin/lib.sh: take_lock).
+# Refuses if scx_reflex is pinned already, running or ejected; removes
+# what an interrupted make pin left.  If any step fails, whatever this run
+# pinned is removed again and the exit status is 1.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -22,15 +24,35 @@ need_bpftool
 [ -x "$LOADER" ] || die "no loader at $LOADER" "build it first: make"
 [ -x "$STATUS" ] || die "no reflex-status at $STATUS" "build it first: make"
 
-if [ -e "$PIN_ROOT" ]; then
-	die "$PIN_ROOT already exists: scx_reflex is pinned (sched_ext state: $(sched_ext_state))" \
-	    "to replace it, unpin first: make unpin && make pin"
-fi
+take_lock "make pin"
 
 if ! bpffs_mounted; then
 	say "mounting bpffs at $BPFFS"
 	mount -t bpf -o mode=0700 bpf "$BPFFS" ||
 		die "cannot mount bpffs at $BPFFS" "mount it yourself: mount -t bpf bpf $BPFFS"
+fi
+
+# Pins without a link were left by a make pin that was killed before it
+# attached (no other one can be running: this one holds the lock).  Pins
+# with a link are a scheduler, running or ejected: left alone.
+if [ -e "$PIN_ROOT" ] && [ ! -e "$PIN_ROOT/link" ]; then
+	rm -rf "$PIN_ROOT" ||
+		die "cannot remove $PIN_ROOT, left by an interrupted make pin" \
+		    "remove it yourself: make unpin"
+	say "removed $PIN_ROOT: an interrupted make pin left it without a link"
+fi
+if [ -e "$PIN_ROOT" ]; then
+	if [ "$(sched_ext_state)" = enabled ] &&
+	   [ "$(cat "$SCX_SYSFS/root/ops" 2>/dev/null)" = reflex ]; then
+		case $LOCK_WAS in
+		"pinned by "*) by=$LOCK_WAS ;;
+		*) by="pinned before, not by this version's make pin" ;;
+		esac
+		die "scx_reflex is pinned and running already ($by)" \
+		    "to replace it, unpin first: make unpin && make pin"
+	fi
+	die "$PIN_ROOT holds a scx_reflex that is not running (the kernel ejected it; 'reflex-status' says why)" \
+	    "to start it again: make unpin && make pin"
 fi
 
 pinned=0
@@ -79,6 +101,7 @@ leak=$(find "$PIN_ROOT" -perm /077 | head -n 3)
 
 pinned=0
 trap - EXIT
+echo "pinned by make pin (pid $$) at $(date '+%F %T')" > "$LOCK"
 
 echo
 "$STATUS" || true

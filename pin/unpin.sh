@@ -9,6 +9,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 need_root "make unpin"
+take_lock "make unpin"
 
 if [ ! -e "$PIN_ROOT" ]; then
 	say "nothing pinned at $PIN_ROOT"
@@ -27,4 +28,5 @@ fi
 
 rm -rf "$PIN_ROOT" ||
 	die "could not remove $PIN_ROOT" "remove it by hand: rm -rf $PIN_ROOT"
+echo "unpinned by make unpin (pid $$) at $(date '+%F %T')" > "$LOCK"
 say "removed $PIN_ROOT (sched_ext state: $(sched_ext_state))"
