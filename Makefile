@@ -45,7 +45,7 @@ $(BENCH_BPF): $(objtree)/bench/ringbuf_variants.bpf.o \
 	      $(objtree)/bpf/events.bpf.o FORCE
 	$(call if_changed,bpf_link)
 
-$(LIB): $(patsubst %,$(objtree)/lib/%.o,json report pins scx) FORCE
+$(LIB): $(patsubst %,$(objtree)/lib/%.o,args json report pins scx) FORCE
 	$(call if_changed,ar)
 
 $(PROGS): %: %.o $(LIB) FORCE

@@ -154,6 +154,8 @@ int main(int argc, char **argv)
 		die("calloc", ENOMEM);
 
 	reflex_report_init("input-latency", false, false);
+	if (reflex_rings_lock() < 0)
+		return 1;
 	counts_fd = reflex_map_open(REFLEX_M_EVENT_COUNTS, 0, NULL);
 	if (counts_fd < 0)
 		return 1;

@@ -2,7 +2,7 @@
 /*
  * classes.bpf.c - the GPU, compositor, audio and game signals, and the
  * class a task has because of them (Documentation/classes.rst).  bpftool
- * attaches both hooks when it loads the object (`make pin`):
+ * attaches the hooks when it loads the object (`make pin`):
  *
  * fentry/security_file_ioctl: every ioctl(2) passes this LSM hook with
  *	the file in hand, in the caller's context.  On a DRM device (char
@@ -15,10 +15,13 @@
  *	last DRM ioctl was a driver ioctl is GPU work it submitted: the task
  *	is marked GPU.
  *
+ * tp_btf/sched_process_exit: the last thread of a process exits; a game
+ *	that was set or guessed is no longer the game.
+ *
  * Each mark is a time in task storage and decays after
  * tunables.class_ttl_ns.  Processes whose threads read input and submit
  * GPU work, and commit no KMS updates, are guessed to be the foreground
- * game unless a person set maps/game.
+ * game (maps/game_guess) unless a person set maps/game.
  */
 #include "reflex.bpf.h"
 
@@ -28,6 +31,13 @@ struct {
 	__type(key, u32);
 	__type(value, struct reflex_game);
 } game SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, u32);
+	__type(value, struct reflex_game_guess);
+} game_guess SEC(".maps");
 
 /* A process's last input, GPU and KMS signals, for the game guess. */
 struct reflex_proc {
@@ -52,7 +62,7 @@ __hidden void proc_note(struct task_struct *p,
 			const struct reflex_settings *set, u64 now, int what)
 {
 	struct reflex_proc *pr, new = {};
-	struct reflex_game *g;
+	struct reflex_game_guess *g;
 	u32 tgid = p->tgid;
 
 	pr = bpf_map_lookup_elem(&proc_signals, &tgid);
@@ -69,28 +79,29 @@ __hidden void proc_note(struct task_struct *p,
 	else
 		pr->kms_ns = now;
 
-	g = bpf_map_lookup_elem(&game, &zero);
+	g = bpf_map_lookup_elem(&game_guess, &zero);
 	if (!g || !reflex_looks_like_game(pr->input_ns, pr->gpu_ns, pr->kms_ns,
 					  now, set->class_ttl_ns))
 		return;
-	if (g->guess != tgid) {
-		g->guess = tgid;
+	if (g->tgid != tgid) {
+		g->tgid = tgid;
 		stat_inc(game_guesses);
 	}
-	g->guess_ns = now;
+	g->ns = now;
 }
 
 /* The foreground game's tgid, or 0 for none. */
 static __always_inline u32 game_tgid(u64 now)
 {
-	struct reflex_game *g = bpf_map_lookup_elem(&game, &zero);
+	struct reflex_game *set = bpf_map_lookup_elem(&game, &zero);
+	struct reflex_game_guess *g = bpf_map_lookup_elem(&game_guess, &zero);
 
-	if (!g || g->tgid == REFLEX_GAME_NONE)
+	if (!set || set->tgid == REFLEX_GAME_NONE)
 		return 0;
-	if (g->tgid)
-		return g->tgid;
-	return reflex_within(now, g->guess_ns, REFLEX_GAME_GUESS_TTL_NS) ?
-	       g->guess : 0;
+	if (set->tgid)
+		return set->tgid;
+	return g && reflex_within(now, g->ns, REFLEX_GAME_GUESS_TTL_NS) ?
+	       g->tgid : 0;
 }
 
 __hidden int task_class_now(struct task_struct *p,
@@ -151,6 +162,33 @@ int BPF_PROG(reflex_ioctl, struct file *file, unsigned int cmd,
 		stat_inc(audio_marks);
 	}
 	task_info_update(p, tctx, 0, 0, 0);
+	return 0;
+}
+
+/*
+ * A process exits (its last thread does): it is no longer the game, set or
+ * guessed, and its signals are forgotten, so that a process that reuses
+ * its PID starts with none of them.
+ */
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(reflex_process_exit, struct task_struct *p)
+{
+	struct reflex_game_guess *g;
+	struct reflex_game *set;
+	u32 tgid = p->tgid;
+
+	if (BPF_CORE_READ(p, signal, live.counter))
+		return 0;	/* other threads live on */
+	bpf_map_delete_elem(&proc_signals, &tgid);
+	set = bpf_map_lookup_elem(&game, &zero);
+	if (set && set->tgid == tgid &&
+	    __sync_bool_compare_and_swap(&set->tgid, tgid, 0))
+		stat_inc(game_exits);
+	g = bpf_map_lookup_elem(&game_guess, &zero);
+	if (g && g->tgid == tgid) {
+		g->tgid = 0;
+		stat_inc(game_exits);
+	}
 	return 0;
 }
 

@@ -37,9 +37,13 @@ struct {
 	__type(value, struct reflex_exit_info);
 } exit_info SEC(".maps");
 
-/* What each CPU runs now: the class, and since when (for preemption). */
+/*
+ * What each CPU runs now: the class, and since when (for preemption); and
+ * whether it is offline (CPU hotplug), so that no task is sent there.
+ */
 struct reflex_cpu_state {
 	u32 class;
+	u32 offline;
 	u64 started_ns;
 };
 
@@ -130,8 +134,8 @@ static bool preemptible(s32 cpu, struct task_struct *p, int class,
 	if (!bpf_cpumask_test_cpu(cpu, p->cpus_ptr))
 		return false;
 	cs = bpf_map_lookup_percpu_elem(&cpu_state, &zero, cpu);
-	return cs && reflex_may_preempt(class, cs->class,
-					now - cs->started_ns, set);
+	return cs && !cs->offline &&
+	       reflex_may_preempt(class, cs->class, now - cs->started_ns, set);
 }
 
 /*
@@ -357,6 +361,30 @@ void BPF_STRUCT_OPS(reflex_enable, struct task_struct *p)
 		tctx->vtime = vtime_now;
 }
 
+/*
+ * CPU hotplug (suspend and resume take every CPU but one offline and back).
+ * Implementing these two is what keeps the kernel from ejecting the
+ * scheduler when a CPU comes or goes; the kernel moves the tasks off an
+ * outgoing CPU itself.  The shared queue serves whichever CPUs are online.
+ */
+void BPF_STRUCT_OPS(reflex_cpu_online, s32 cpu)
+{
+	struct reflex_cpu_state *cs = bpf_map_lookup_percpu_elem(&cpu_state, &zero, cpu);
+
+	if (cs)
+		cs->offline = 0;
+	stat_inc(cpu_online);
+}
+
+void BPF_STRUCT_OPS(reflex_cpu_offline, s32 cpu)
+{
+	struct reflex_cpu_state *cs = bpf_map_lookup_percpu_elem(&cpu_state, &zero, cpu);
+
+	if (cs)
+		cs->offline = 1;
+	stat_inc(cpu_offline);
+}
+
 s32 BPF_STRUCT_OPS(reflex_init_task, struct task_struct *p,
 		   struct scx_init_task_args *args)
 {
@@ -421,6 +449,8 @@ struct sched_ext_ops reflex_ops = {
 	.running	= (void *)reflex_running,
 	.stopping	= (void *)reflex_stopping,
 	.enable		= (void *)reflex_enable,
+	.cpu_online	= (void *)reflex_cpu_online,
+	.cpu_offline	= (void *)reflex_cpu_offline,
 	.init_task	= (void *)reflex_init_task,
 	.init		= (void *)reflex_init,
 	.exit		= (void *)reflex_exit,

@@ -217,15 +217,18 @@ do {									\
 } while (0)
 #define stat_inc(field)	stat_add(field, 1)
 
-/* The tunables as the scheduler may use them; clamps are counted. */
+/* The tunables as the scheduler may use them; what was wrong is counted. */
 static __always_inline void get_settings(struct reflex_settings *s)
 {
+	int clamped, bad_version;
 	u32 key = 0;
-	int clamped;
 
-	clamped = reflex_settings_get(bpf_map_lookup_elem(&tunables, &key), s);
+	clamped = reflex_settings_get(bpf_map_lookup_elem(&tunables, &key), s,
+				      &bad_version);
 	if (clamped)
 		stat_add(tunable_clamped, clamped);
+	if (bad_version)
+		stat_inc(tunable_bad_version);
 }
 
 static __always_inline struct reflex_task_ctx *

@@ -13,13 +13,50 @@ void json_init(struct json *j, FILE *f, bool pretty)
 	j->first = true;
 }
 
-static void put_string(FILE *f, const char *s)
+/*
+ * The length of the well-formed UTF-8 sequence at @s (RFC 3629: no
+ * overlong forms, no surrogates, nothing above U+10FFFF), or 0.
+ */
+static int utf8_len(const unsigned char *s)
 {
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = *s;
+	unsigned char lo = 0x80, hi = 0xbf;
+	int n, i;
 
-		switch (c) {
+	if (*s >= 0xc2 && *s <= 0xdf)
+		n = 2;
+	else if (*s >= 0xe0 && *s <= 0xef)
+		n = 3;
+	else if (*s >= 0xf0 && *s <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	if (*s == 0xe0)
+		lo = 0xa0;
+	else if (*s == 0xed)
+		hi = 0x9f;
+	else if (*s == 0xf0)
+		lo = 0x90;
+	else if (*s == 0xf4)
+		hi = 0x8f;
+	for (i = 1; i < n; i++, lo = 0x80, hi = 0xbf)
+		if (s[i] < lo || s[i] > hi)
+			return 0;
+	return n;
+}
+
+/*
+ * A JSON string.  Names come from the kernel (task comms, exit messages)
+ * and may hold any bytes: what is not well-formed UTF-8 becomes U+FFFD, so
+ * that the output is always valid JSON.
+ */
+static void put_string(FILE *f, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	int n;
+
+	fputc('"', f);
+	while (*s) {
+		switch (*s) {
 		case '"':
 			fputs("\\\"", f);
 			break;
@@ -33,11 +70,19 @@ static void put_string(FILE *f, const char *s)
 			fputs("\\t", f);
 			break;
 		default:
-			if (c < 0x20)
-				fprintf(f, "\\u%04x", c);
-			else
-				fputc(c, f);
+			if (*s < 0x20) {
+				fprintf(f, "\\u%04x", *s);
+			} else if (*s < 0x80) {
+				fputc(*s, f);
+			} else if ((n = utf8_len(s))) {
+				fwrite(s, 1, n, f);
+				s += n;
+				continue;
+			} else {
+				fputs("\\ufffd", f);
+			}
 		}
+		s++;
 	}
 	fputc('"', f);
 }

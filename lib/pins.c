@@ -7,7 +7,10 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/statfs.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
@@ -47,15 +50,83 @@ static const struct map_want maps[REFLEX_NR_MAPS] = {
 		4, sizeof(struct reflex_task_info), 0, "reflex_task_info" },
 	[REFLEX_M_GAME] = { REFLEX_MAP_GAME, BPF_MAP_TYPE_ARRAY,
 		4, sizeof(struct reflex_game), 1, "reflex_game" },
+	[REFLEX_M_GAME_GUESS] = { REFLEX_MAP_GAME_GUESS, BPF_MAP_TYPE_ARRAY,
+		4, sizeof(struct reflex_game_guess), 1, "reflex_game_guess" },
 	[REFLEX_M_OPS] = { REFLEX_OPS_MAP, BPF_MAP_TYPE_STRUCT_OPS,
 		4, 0, 1, NULL },
 };
+
+static void report_open_error(const char *path, int err);
 
 bool reflex_pinned(void)
 {
 	struct stat st;
 
 	return !lstat(REFLEX_PIN_ROOT, &st);
+}
+
+__u64 reflex_pins_id(void)
+{
+	struct stat st;
+
+	return lstat(REFLEX_PIN_MAPS, &st) ? 0 : st.st_ino;
+}
+
+/* Who holds the flock() on the file of @st: "pid N (comm)", from /proc/locks. */
+static void lock_holder(const struct stat *st, char *buf, size_t len)
+{
+	unsigned int maj, min;
+	unsigned long ino;
+	char line[256], path[64], comm[32] = "?";
+	FILE *f = fopen("/proc/locks", "re"), *c;
+	int pid;
+
+	snprintf(buf, len, "another process");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%*d: FLOCK %*s %*s %d %x:%x:%lu", &pid, &maj,
+			   &min, &ino) != 4 || ino != st->st_ino ||
+		    maj != major(st->st_dev) || min != minor(st->st_dev))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+		c = fopen(path, "re");
+		if (c) {
+			if (fgets(comm, sizeof(comm), c))
+				comm[strcspn(comm, "\n")] = '\0';
+			fclose(c);
+		}
+		snprintf(buf, len, "pid %d (%s)", pid, comm);
+		break;
+	}
+	fclose(f);
+}
+
+/*
+ * The lock is a flock() on the pinned maps directory itself: it needs no
+ * file of its own, and it belongs to this set of pins.
+ */
+int reflex_rings_lock(void)
+{
+	char holder[64];
+	struct stat st;
+	int fd;
+
+	fd = open(REFLEX_PIN_MAPS, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		report_open_error(REFLEX_PIN_MAPS, errno);
+		return -1;
+	}
+	if (!flock(fd, LOCK_EX | LOCK_NB))
+		return fd;
+	if (fstat(fd, &st))
+		memset(&st, 0, sizeof(st));
+	lock_holder(&st, holder, sizeof(holder));
+	reflex_fail("stop that one first: a ring buffer has one consumer position, so two readers would split the events between them",
+		    "%s already reads the input event rings under %s",
+		    holder, REFLEX_PIN_MAPS);
+	close(fd);
+	return -1;
 }
 
 /*

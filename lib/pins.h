@@ -24,6 +24,7 @@ enum reflex_map_id {
 	REFLEX_M_EVENT_COUNTS,
 	REFLEX_M_TASK_CLASSES,
 	REFLEX_M_GAME,
+	REFLEX_M_GAME_GUESS,
 	REFLEX_M_OPS,
 	REFLEX_NR_MAPS
 };
@@ -68,5 +69,20 @@ int reflex_for_each_pin(const char *dir,
 
 /* Does anything exist at REFLEX_PIN_ROOT? */
 bool reflex_pinned(void);
+
+/*
+ * Which set of pins this is: the maps directory's inode, which a new `make
+ * pin` replaces.  0 when nothing is pinned (or it cannot be seen).  A
+ * consumer compares it now and then to notice `make unpin` and re-pins.
+ */
+__u64 reflex_pins_id(void);
+
+/*
+ * Become the one consumer of the input event rings: a ring buffer has a
+ * single consumer position, so two readers would split the records
+ * between them.  Returns an fd that holds the lock until it is closed (it
+ * goes with the pins it locked), or -1 after reporting who holds it.
+ */
+int reflex_rings_lock(void);
 
 #endif /* __REFLEX_PINS_H */

@@ -10,6 +10,12 @@
  * given.  Drops are not guessed: the BPF side counts every event a full
  * ring could not take (maps/event_counts), and this reports the increase
  * while it runs and in the summary at exit (SIGINT, SIGTERM, -c, -t).
+ *
+ * A ring buffer has one consumer position, so one reflex-events reads a
+ * set of rings at a time; a second one is refused, naming the first.
+ * Every second it checks that the pins it reads are still the pinned
+ * ones: after `make unpin` (or a new `make pin`) it stops, or with -f
+ * waits for scx_reflex to be pinned again and reads the new rings.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -28,18 +34,20 @@
 #include <bpf/libbpf.h>
 
 #include <reflex/abi.h>
+#include "args.h"
 #include "json.h"
 #include "pins.h"
 #include "report.h"
 
 #define NR_RINGS	REFLEX_NR_EVENT_RINGS
 #define REORDER_NS	(10 * 1000000ULL)	/* -m: wait this long for late rings */
+#define MAX_SECONDS	(365 * 86400.0)		/* -t: a year at most */
 
 static const char *prog_name = "reflex-events";
 
 static struct {
-	bool json, pretty, merge, all, quiet;
-	unsigned long count;	/* stop after this many events; 0: never */
+	bool json, pretty, merge, all, quiet, follow;
+	__u64 count;		/* stop after this many events; 0: never */
 	double timeout;		/* stop after this many seconds; 0: never */
 } opt;
 
@@ -52,6 +60,7 @@ static struct {
 	__u64 bad;		/* unknown version or size */
 	__u64 start_ns;
 	struct reflex_ring_counts start[NR_RINGS], last[NR_RINGS];
+	__u64 dropped_before;	/* in the rings of earlier pins (-f) */
 } st;
 
 static struct json out;
@@ -246,7 +255,7 @@ static void report_drops(int counts_fd)
 
 static void print_summary(void)
 {
-	__u64 dropped = 0, d;
+	__u64 dropped = st.dropped_before, d;
 	int ring;
 
 	for (ring = 0; ring < NR_RINGS; ring++)
@@ -301,9 +310,12 @@ static void usage(FILE *f)
 "  -m, --merge       print in timestamp order across rings\n"
 "  -a, --all         also print events queued before the start\n"
 "  -c, --count N     stop after N events\n"
-"  -t, --timeout S   stop after S seconds\n"
+"  -t, --timeout S   stop after S seconds (0.001 to a year)\n"
 "  -q, --quiet       no status lines on stderr\n"
-"  -h, --help\n"
+"  -f, --follow      when scx_reflex is unpinned, wait for it to be pinned\n"
+"                    again and go on reading (without: stop, exit 1)\n"
+"  -h, --help        this text\n"
+"  -V, --version     print the version\n"
 "\n"
 "Event codes and values are 0 unless the tunable event_codes is 1\n"
 "(see Documentation/input.rst).\n",
@@ -320,13 +332,14 @@ static int parse_args(int argc, char **argv)
 		{ "count", required_argument, NULL, 'c' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "follow", no_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{}
 	};
-	char *end;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "jpmac:t:qh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "jpmac:t:qfhV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			opt.pretty = true;
@@ -341,20 +354,25 @@ static int parse_args(int argc, char **argv)
 			opt.all = true;
 			break;
 		case 'c':
-			opt.count = strtoul(optarg, &end, 10);
-			if (*end || !opt.count)
-				goto bad;
+			if (reflex_arg_u64("-c", optarg, 1, INT64_MAX, &opt.count))
+				return -1;
 			break;
 		case 't':
-			opt.timeout = strtod(optarg, &end);
-			if (*end || opt.timeout <= 0)
-				goto bad;
+			if (reflex_arg_seconds("-t", optarg, 0.001, MAX_SECONDS,
+					       &opt.timeout))
+				return -1;
 			break;
 		case 'q':
 			opt.quiet = true;
 			break;
+		case 'f':
+			opt.follow = true;
+			break;
 		case 'h':
 			usage(stdout);
+			exit(0);
+		case 'V':
+			printf("%s %s\n", prog_name, REFLEX_VERSION);
 			exit(0);
 		default:
 			usage(stderr);
@@ -363,65 +381,135 @@ static int parse_args(int argc, char **argv)
 	}
 	if (optind == argc)
 		return 0;
-bad:
-	usage(stderr);
+	reflex_fail("see --help", "unexpected argument '%s'", argv[optind]);
 	return -1;
+}
+
+/* The rings of one set of pins, and the lock on them. */
+struct rings {
+	struct ring_buffer *rb;
+	int fds[NR_RINGS];
+	int counts_fd, lock_fd;
+	__u64 id;		/* reflex_pins_id() when opened */
+};
+
+static void close_rings(struct rings *r)
+{
+	int ring;
+
+	ring_buffer__free(r->rb);
+	r->rb = NULL;
+	for (ring = 0; ring < NR_RINGS; ring++) {
+		if (r->fds[ring] >= 0)
+			close(r->fds[ring]);
+		r->fds[ring] = -1;
+	}
+	if (r->counts_fd >= 0)
+		close(r->counts_fd);
+	if (r->lock_fd >= 0)
+		close(r->lock_fd);
+	r->counts_fd = r->lock_fd = -1;
+}
+
+static int open_rings(struct rings *r)
+{
+	int ring, err = 0;
+
+	r->id = reflex_pins_id();
+	r->lock_fd = reflex_rings_lock();
+	if (r->lock_fd < 0)
+		return -1;
+	r->counts_fd = reflex_map_open(REFLEX_M_EVENT_COUNTS, 0, NULL);
+	if (r->counts_fd < 0)
+		goto err;
+	for (ring = 0; ring < NR_RINGS; ring++) {
+		r->fds[ring] = reflex_ring_open(ring);
+		if (r->fds[ring] < 0)
+			goto err;
+		if (!r->rb)
+			r->rb = ring_buffer__new(r->fds[ring], on_event,
+						 (void *)(long)ring, NULL);
+		else if (ring_buffer__add(r->rb, r->fds[ring], on_event,
+					  (void *)(long)ring))
+			err = -errno;
+		if (!r->rb || err) {
+			reflex_fail(NULL, "cannot map ring %s/" REFLEX_MAP_EVENTS_FMT ": %s",
+				    REFLEX_PIN_MAPS, ring,
+				    strerror(r->rb ? -err : errno));
+			goto err;
+		}
+	}
+	if (read_counts(r->counts_fd, st.start)) {
+		reflex_fail(NULL, "cannot read %s/%s: %s", REFLEX_PIN_MAPS,
+			    REFLEX_MAP_EVENT_COUNTS, strerror(errno));
+		goto err;
+	}
+	memcpy(st.last, st.start, sizeof(st.start));
+	if (!opt.quiet)
+		fprintf(stderr, "%s: reading %d rings under %s\n", prog_name,
+			NR_RINGS, REFLEX_PIN_MAPS);
+	return 0;
+err:
+	close_rings(r);
+	return -1;
+}
+
+/*
+ * The pins were removed or replaced (`make unpin`, `make pin`): the rings
+ * this process has open are no longer written.  Count what was dropped in
+ * them, then stop, or with -f wait for the next pins and go on there.
+ */
+static int follow(struct rings *r)
+{
+	const struct timespec second = { 1, 0 };
+	int ring;
+
+	ring_buffer__consume(r->rb);
+	report_drops(r->counts_fd);
+	for (ring = 0; ring < NR_RINGS; ring++)
+		st.dropped_before += st.last[ring].dropped - st.start[ring].dropped;
+	close_rings(r);
+	if (!opt.follow) {
+		reflex_fail("-f follows scx_reflex across unpin and pin",
+			    "scx_reflex was %s: stopping",
+			    reflex_pins_id() ? "pinned again" : "unpinned");
+		return -1;
+	}
+	if (!opt.quiet)
+		fprintf(stderr, "%s: scx_reflex was unpinned; waiting for it\n",
+			prog_name);
+	while (!stop && !reflex_pins_id())
+		nanosleep(&second, NULL);
+	return stop ? 0 : open_rings(r);
 }
 
 int main(int argc, char **argv)
 {
-	struct ring_buffer *rb = NULL;
-	int fds[NR_RINGS], counts_fd, ring, err = 0, ret = 1;
+	struct rings r = { .counts_fd = -1, .lock_fd = -1 };
 	__u64 deadline = 0, next_check;
+	int ring, err, ret = 1;
 
+	reflex_report_init(prog_name, false, false);
 	if (parse_args(argc, argv))
 		return 2;
 	reflex_report_init(prog_name, opt.json, opt.pretty);
 	json_init(&out, stdout, opt.pretty);
 	for (ring = 0; ring < NR_RINGS; ring++)
-		fds[ring] = -1;
-
-	counts_fd = reflex_map_open(REFLEX_M_EVENT_COUNTS, 0, NULL);
-	if (counts_fd < 0)
+		r.fds[ring] = -1;
+	if (open_rings(&r))
 		return 1;
-	for (ring = 0; ring < NR_RINGS; ring++) {
-		fds[ring] = reflex_ring_open(ring);
-		if (fds[ring] < 0)
-			goto out;
-		if (!rb)
-			rb = ring_buffer__new(fds[ring], on_event,
-					      (void *)(long)ring, NULL);
-		else if (ring_buffer__add(rb, fds[ring], on_event,
-					  (void *)(long)ring))
-			err = -errno;
-		if (!rb || err) {
-			reflex_fail(NULL, "cannot map ring %s/" REFLEX_MAP_EVENTS_FMT ": %s",
-				    REFLEX_PIN_MAPS, ring,
-				    strerror(rb ? -err : errno));
-			goto out;
-		}
-	}
 
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	if (read_counts(counts_fd, st.start)) {
-		reflex_fail(NULL, "cannot read %s/%s: %s", REFLEX_PIN_MAPS,
-		     REFLEX_MAP_EVENT_COUNTS, strerror(errno));
-		goto out;
-	}
-	memcpy(st.last, st.start, sizeof(st.start));
 	st.start_ns = reflex_now_ns();
 	if (opt.timeout)
 		deadline = st.start_ns + opt.timeout * 1e9;
 	next_check = st.start_ns + 1000000000ULL;
-	if (!opt.quiet)
-		fprintf(stderr, "%s: reading %d rings under %s\n", prog_name,
-			NR_RINGS, REFLEX_PIN_MAPS);
 
 	while (!stop) {
 		__u64 now;
 
-		err = ring_buffer__poll(rb, 100);
+		err = ring_buffer__poll(r.rb, 100);
 		if (err < 0 && err != -EINTR && !stop) {
 			reflex_fail(NULL, "reading the rings failed: %s", strerror(-err));
 			goto out;
@@ -431,26 +519,27 @@ int main(int argc, char **argv)
 		if (opt.merge)
 			flush_held(now - REORDER_NS);
 		if (now >= next_check) {
-			report_drops(counts_fd);
+			report_drops(r.counts_fd);
 			next_check = now + 1000000000ULL;
+			if (reflex_pins_id() != r.id && follow(&r))
+				goto out;
+			if (!r.rb)
+				break;	/* stopped while waiting */
 		}
 		if (deadline && now >= deadline)
 			stop = 1;
 	}
 	/* Whatever was written before we were told to stop. */
-	if (!opt.count || st.printed < opt.count)
-		ring_buffer__consume(rb);
-	if (opt.merge)
-		flush_held(~0ULL);
-	report_drops(counts_fd);
-	print_summary();
+	if (r.rb && (!opt.count || st.printed < opt.count))
+		ring_buffer__consume(r.rb);
+	if (r.rb)
+		report_drops(r.counts_fd);
 	ret = 0;
 out:
-	ring_buffer__free(rb);
-	for (ring = 0; ring < NR_RINGS; ring++)
-		if (fds[ring] >= 0)
-			close(fds[ring]);
-	close(counts_fd);
+	if (opt.merge)
+		flush_held(~0ULL);
+	print_summary();
+	close_rings(&r);
 	free(held.v);
 	return ret;
 }

@@ -5,10 +5,11 @@
  * Every interval (1 s) one line, vmstat-style, of rates from maps/stats
  * (summed over CPUs) and maps/event_counts, with how many tasks are in
  * each thread class now (maps/task_classes) and the foreground game
- * (maps/game).  With -1 it prints every counter once, totals since the
- * maps were created.  The
- * counter names come from the map's BTF, so a counter added to
- * struct reflex_stats shows up here without a change.
+ * (maps/game, maps/game_guess).  With -1 it prints every counter once,
+ * totals since the maps were created.  The counter names come from the
+ * map's BTF, so a counter added to struct reflex_stats shows up here
+ * without a change.  When scx_reflex is unpinned or pinned again, it says
+ * so and stops (exit 1).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -28,6 +29,7 @@
 
 #include <reflex/abi.h>
 #include <reflex/policy.h>
+#include "args.h"
 #include "json.h"
 #include "pins.h"
 #include "report.h"
@@ -40,7 +42,7 @@ static const char *prog_name = "reflex-stats";
 static struct {
 	bool once, json, pretty;
 	double interval;
-	unsigned long count;
+	__u64 count;
 } opt = { .interval = 1.0 };
 
 static volatile sig_atomic_t stop;
@@ -55,11 +57,13 @@ struct snapshot {
 };
 
 static struct {
-	int stats, counts, tasks, tunables, game;
+	__u64 pins;			/* reflex_pins_id() when opened */
+	int stats, counts, tasks, tunables, game, guess;
 	int nr_cpus;
 	const char *names[NR_FIELDS];	/* from BTF */
 	struct btf *btf;
-} m = { .stats = -1, .counts = -1, .tasks = -1, .tunables = -1, .game = -1 };
+} m = { .stats = -1, .counts = -1, .tasks = -1, .tunables = -1, .game = -1,
+	.guess = -1 };
 
 /* Field names of struct reflex_stats, from the stats map's own BTF. */
 static int load_field_names(const struct bpf_map_info *info)
@@ -86,6 +90,7 @@ static int open_maps(void)
 {
 	struct bpf_map_info info;
 
+	m.pins = reflex_pins_id();
 	m.stats = reflex_map_open(REFLEX_M_STATS, 0, &info);
 	if (m.stats < 0 || load_field_names(&info))
 		return -1;
@@ -93,8 +98,10 @@ static int open_maps(void)
 	m.tasks = reflex_map_open(REFLEX_M_TASK_CLASSES, 0, NULL);
 	m.tunables = reflex_map_open(REFLEX_M_TUNABLES, 0, NULL);
 	m.game = reflex_map_open(REFLEX_M_GAME, 0, NULL);
+	m.guess = reflex_map_open(REFLEX_M_GAME_GUESS, 0, NULL);
 	m.nr_cpus = libbpf_num_possible_cpus();
 	if (m.counts < 0 || m.tasks < 0 || m.tunables < 0 || m.game < 0 ||
+	    m.guess < 0 ||
 	    m.nr_cpus <= 0)
 		return -1;
 	return 0;
@@ -111,11 +118,13 @@ static void count_classes(struct snapshot *s)
 	struct reflex_tunables t = {};
 	struct reflex_settings set;
 	struct reflex_task_info ti;
+	struct reflex_game_guess guess = {};
 	struct reflex_game g = {};
 	__u32 key, next, *prev = NULL, zero = 0;
+	int bad_version;
 
 	bpf_map_lookup_elem(m.tunables, &zero, &t);
-	reflex_settings_get(&t, &set);
+	reflex_settings_get(&t, &set, &bad_version);
 	while (!bpf_map_get_next_key(m.tasks, prev, &next)) {
 		key = next;
 		prev = &key;
@@ -130,9 +139,10 @@ static void count_classes(struct snapshot *s)
 		s->classed[REFLEX_TC_GPU] +=
 			reflex_within(s->ns, ti.gpu_ns, set.class_ttl_ns);
 	}
-	if (!bpf_map_lookup_elem(m.game, &zero, &g))
+	if (!bpf_map_lookup_elem(m.game, &zero, &g) &&
+	    !bpf_map_lookup_elem(m.guess, &zero, &guess))
 		s->game = g.tgid == REFLEX_GAME_NONE ? 0 :
-			  g.tgid ? g.tgid : g.guess;
+			  g.tgid ? g.tgid : guess.tgid;
 }
 
 static int take(struct snapshot *s)
@@ -277,11 +287,12 @@ static void usage(FILE *f)
 "interval, or every counter once.  Needs root: the pins are root-only.\n"
 "\n"
 "  -1, --once          print every counter once (totals) and exit\n"
-"  -i, --interval S    seconds between lines (default 1)\n"
+"  -i, --interval S    seconds between lines (default 1; 0.01 to 86400)\n"
 "  -c, --count N       stop after N lines\n"
 "  -j, --json          JSON: totals, one object per line\n"
 "  -p, --pretty        indented JSON (implies -j)\n"
-"  -h, --help\n"
+"  -h, --help          this text\n"
+"  -V, --version       print the version\n"
 "\n"
 "Columns: rates per second of enqueues, wakeups sent straight to an idle\n"
 "CPU, tasks taken from the shared queue, enqueues queued early for their\n"
@@ -300,25 +311,24 @@ static int parse_args(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "pretty", no_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{}
 	};
-	char *end;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "1i:c:jph", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "1i:c:jphV", opts, NULL)) != -1) {
 		switch (c) {
 		case '1':
 			opt.once = true;
 			break;
 		case 'i':
-			opt.interval = strtod(optarg, &end);
-			if (*end || opt.interval < 0.01)
-				goto bad;
+			if (reflex_arg_seconds("-i", optarg, 0.01, 86400,
+					       &opt.interval))
+				return -1;
 			break;
 		case 'c':
-			opt.count = strtoul(optarg, &end, 10);
-			if (*end || !opt.count)
-				goto bad;
+			if (reflex_arg_u64("-c", optarg, 1, INT64_MAX, &opt.count))
+				return -1;
 			break;
 		case 'p':
 			opt.pretty = true;
@@ -329,14 +339,17 @@ static int parse_args(int argc, char **argv)
 		case 'h':
 			usage(stdout);
 			exit(0);
+		case 'V':
+			printf("%s %s\n", prog_name, REFLEX_VERSION);
+			exit(0);
 		default:
-			goto bad;
+			usage(stderr);
+			return -1;
 		}
 	}
 	if (optind == argc)
 		return 0;
-bad:
-	usage(stderr);
+	reflex_fail("see --help", "unexpected argument '%s'", argv[optind]);
 	return -1;
 }
 
@@ -346,6 +359,7 @@ int main(int argc, char **argv)
 	unsigned long lines = 0;
 	int ret = 1;
 
+	reflex_report_init(prog_name, false, false);
 	if (parse_args(argc, argv))
 		return 2;
 	reflex_report_init(prog_name, opt.json, opt.pretty);
@@ -372,6 +386,12 @@ int main(int argc, char **argv)
 
 		if (nanosleep(&ts, NULL) && stop)
 			break;
+		if (reflex_pins_id() != m.pins) {
+			reflex_fail("run it again once scx_reflex is pinned",
+				    "scx_reflex was %s: stopping",
+				    reflex_pins_id() ? "pinned again" : "unpinned");
+			goto out;
+		}
 		if (take(&b)) {
 			reflex_fail(NULL, "cannot read the pinned maps: %s",
 			     strerror(errno));

@@ -123,7 +123,7 @@ static __u64 get(const void *v, const struct field *f)
 			      *(const __u64 *)((const char *)v + f->off);
 }
 
-static void set(void *v, const struct field *f, __u64 val)
+static void set_field(void *v, const struct field *f, __u64 val)
 {
 	if (f->size == 4)
 		*(__u32 *)((char *)v + f->off) = val;
@@ -163,8 +163,14 @@ static int parse_value(const char *name, const char *s, __u64 *val)
 	return -EINVAL;
 }
 
-/* Apply NAME=VALUE @arg to @v; report and fail on anything wrong. */
-static int apply(void *v, const char *arg)
+/* A NAME=VALUE argument, checked against the table. */
+struct assign {
+	const struct range *range;
+	__u64 val;
+};
+
+/* Parse NAME=VALUE @arg into @a; report and fail on anything wrong. */
+static int parse_assign(const char *arg, struct assign *a)
 {
 	const char *eq = strchr(arg, '=');
 	const struct range *r = eq ? find_range(arg, eq - arg) : NULL;
@@ -193,7 +199,8 @@ static int apply(void *v, const char *arg)
 			    r->name, (uint64_t)val, (uint64_t)r->lo, (uint64_t)r->hi);
 		return -1;
 	}
-	set(v, &fields[r - ranges], val);
+	a->range = r;
+	a->val = val;
 	return 0;
 }
 
@@ -275,10 +282,11 @@ int main(int argc, char **argv)
 		{}
 	};
 	bool json = false, pretty = false, reset = false;
+	struct assign set[NR_TUNABLES * 4];
 	struct reflex_tunables t;
 	struct bpf_map_info info;
+	int c, fd, i, nr_set = 0, ret = 1;
 	__u32 key = 0;
-	int c, fd, i, ret = 1;
 
 	while ((c = getopt_long(argc, argv, "jphV", opts, NULL)) != -1) {
 		switch (c) {
@@ -303,6 +311,14 @@ int main(int argc, char **argv)
 		}
 	}
 	reflex_report_init(prog_name, json, pretty);
+	/* Every argument is checked before anything is opened or written. */
+	if (argc - optind > (int)(sizeof(set) / sizeof(set[0]))) {
+		reflex_fail("see --help", "too many arguments");
+		return 2;
+	}
+	for (i = optind; i < argc; i++)
+		if (parse_assign(argv[i], &set[nr_set++]))
+			return 2;
 	fd = reflex_map_open(REFLEX_M_TUNABLES, 0, &info);
 	if (fd < 0)
 		return 1;
@@ -323,10 +339,9 @@ int main(int argc, char **argv)
 			    REFLEX_TUNABLES_VERSION);
 		goto out;
 	}
-	for (i = optind; i < argc; i++)
-		if (apply(&t, argv[i]))
-			goto out;
-	if ((reset || optind < argc) &&
+	for (i = 0; i < nr_set; i++)
+		set_field(&t, &fields[set[i].range - ranges], set[i].val);
+	if ((reset || nr_set) &&
 	    bpf_map_update_elem(fd, &key, &t, BPF_EXIST)) {
 		reflex_fail(NULL, "cannot write %s/%s: %s", REFLEX_PIN_MAPS,
 			    REFLEX_MAP_TUNABLES, strerror(errno));

@@ -47,6 +47,7 @@
 #define REFLEX_MAP_EVENT_COUNTS	"event_counts"
 #define REFLEX_MAP_TASK_CLASSES	"task_classes"
 #define REFLEX_MAP_GAME		"game"
+#define REFLEX_MAP_GAME_GUESS	"game_guess"
 
 /*
  * Input event ring buffers: one per CPU modulo 16, so that a flood on one
@@ -145,16 +146,26 @@ struct reflex_task_info {
 };
 
 /*
- * The foreground game (maps/game, a one-entry ARRAY).  A person or a tool
- * (reflex-game) sets tgid; 0 lets the scheduler guess: the most recent
- * process that both reads input and submits GPU work and commits no KMS
- * updates (that would be the compositor).  REFLEX_GAME_NONE: no game.
+ * The foreground game (maps/game, a one-entry ARRAY), as a person set it:
+ * only people and tools (reflex-game) write it, so a write cannot undo
+ * the scheduler's.  tgid is 0 to let the scheduler guess, REFLEX_GAME_NONE
+ * for no game, or the game's tgid; the scheduler sets it back to 0 when
+ * that process exits, so a dead or reused PID is never kept.
  */
 #define REFLEX_GAME_NONE	0xffffffffU
 struct reflex_game {
-	__u32 tgid;		/* set by a person: 0 guess, NONE, or a tgid */
-	__u32 guess;		/* the scheduler's guess, 0 if none */
-	__u64 guess_ns;		/* when it last confirmed the guess */
+	__u32 tgid;
+};
+
+/*
+ * The scheduler's guess (maps/game_guess, a one-entry ARRAY, written only
+ * by BPF): the most recent process that both reads input and submits GPU
+ * work and commits no KMS updates (that would be the compositor).
+ */
+struct reflex_game_guess {
+	__u32 tgid;		/* 0 if none */
+	__u32 __pad;
+	__u64 ns;		/* when it last confirmed the guess */
 };
 
 /*
@@ -175,6 +186,7 @@ struct reflex_stats {
 	__u64 running;		/* tasks started on this CPU (ops.running) */
 	__u64 run_ns;		/* time tasks ran on this CPU, in ns */
 	__u64 tunable_clamped;	/* tunable reads that were out of range */
+	__u64 tunable_bad_version; /* reads of tunables of another version */
 	__u64 input_events;	/* input_event() calls seen on this CPU */
 	__u64 input_reads;	/* events read from evdev by a task */
 	__u64 handler_marks;	/* tasks (re)marked as input handler by a read */
@@ -183,14 +195,19 @@ struct reflex_stats {
 	__u64 kms_marks;	/* KMS commits seen */
 	__u64 audio_marks;	/* PCM transfers seen */
 	__u64 game_guesses;	/* times the game guess changed */
+	__u64 game_exits;	/* the set or guessed game's process exited */
+	__u64 cpu_online;	/* CPUs that came online (hotplug) */
+	__u64 cpu_offline;	/* CPUs that went offline */
 };
 
 /*
  * Runtime settings (maps/tunables, a one-entry ARRAY).  ops.init fills in
  * the defaults when it finds the entry empty (version 0); after that
- * `bpftool map update` may change any field on a running scheduler.  Values
- * out of range are clamped where they are read, and counted in
- * reflex_stats.tunable_clamped; they never reach the kernel unchecked.
+ * reflex-tune or `bpftool map update` may change any field on a running
+ * scheduler.  Values out of range are clamped where they are read, and
+ * counted in reflex_stats.tunable_clamped; they never reach the kernel
+ * unchecked.  An entry of another version is not read at all: the
+ * defaults apply, and reflex_stats.tunable_bad_version counts it.
  */
 #define REFLEX_TUNABLES_VERSION	1
 struct reflex_tunables {

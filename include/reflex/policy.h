@@ -125,16 +125,19 @@ struct reflex_settings {
 
 /*
  * The settings from what the tunables map holds (NULL: nothing), every
- * field clamped into range.  An entry that was never initialised, or has
- * another version, yields the defaults.  Returns how many fields were out
- * of range.
+ * field clamped into range.  An entry never initialised (version 0), or of
+ * another version, yields the defaults; *@bad_version says it was another.
+ * Returns how many fields were out of range.  Privacy fails closed: only
+ * exactly 1 turns event_codes on, anything else out of range turns it off.
  */
 static inline int reflex_settings_get(const struct reflex_tunables *t,
-				      struct reflex_settings *s)
+				      struct reflex_settings *s,
+				      int *bad_version)
 {
 	struct reflex_tunables dfl, c;
 	int clamped = 0;
 
+	*bad_version = t && t->version && t->version != REFLEX_TUNABLES_VERSION;
 	if (!t || t->version != REFLEX_TUNABLES_VERSION) {
 		reflex_tunables_default(&dfl);
 		t = &dfl;
@@ -143,6 +146,8 @@ static inline int reflex_settings_get(const struct reflex_tunables *t,
 	c.name = reflex_clamp(t->name, (lo), (hi), &clamped);
 	REFLEX_TUNABLES(REFLEX_CLAMP)
 #undef REFLEX_CLAMP
+	if (t->event_codes != 1)
+		c.event_codes = 0;
 	s->slice_ns = c.slice_ns;
 	s->slice_lag_ns = c.slice_lag_ns;
 	s->input_window_ns = c.input_window_ns;
