@@ -2,19 +2,22 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # check.sh - the whole suite, as `make check` runs it: the kselftest suite
-# on this kernel first, then inside guests booted from Debian's sched_ext
-# kernels (vm/vmtest), each of which runs the same suite on its own
-# kernel.  One KTAP document: one result per run, with the run's own KTAP
-# nested under "# ".
+# on this kernel, and inside guests booted from Debian's sched_ext kernels
+# (vm/vmtest), each of which runs the same suite on its own kernel.  One
+# KTAP document: one result per run, with the run's own KTAP nested under
+# "# ".  The runs go CHECK_JOBS at a time (default: the number of CPUs),
+# since a guest's vCPUs are one host thread; each one's output is printed
+# when it is done, in the order below.
 #
+#   for the oldest and newest kernel with modules (fetch-kernel):
+#     vm[K,smp4]             every test at 4 vCPUs, with a virtio-gpu
 #   host                     make -C selftests run_tests (on a kernel
 #                            without sched_ext its tests skip, saying so)
-#   for the oldest and newest kernel with modules (fetch-kernel):
+#   for the oldest and newest kernel with modules:
 #     vm[K,smp2]             pin, stress and exit at 2 vCPUs
-#     vm[K,smp4]             every test at 4 vCPUs, with a virtio-gpu
 #   for the oldest and newest kernel whose modules left the mirror
-#   (fetch-kernel -B), in a module-free guest:
-#     vm[K,smp2,nomod]       pin, stress and exit at 2 vCPUs
+#   (fetch-kernel -B), in a module-free guest that can suspend (vmtest -S):
+#     vm[K,smp2,nomod]       pin, stress, exit and suspend at 2 vCPUs
 #
 # The oldest kernel's guests run `make -C selftests run_tests` in the
 # source tree; the newest's run the suite installed with `make -C selftests
@@ -24,7 +27,7 @@
 #
 # env: SRCTREE, OBJTREE (set by the Makefile); KERNELS (default "oldest
 #      newest"), NOMOD_KERNELS (default "oldest newest"; "" for none):
-#      fetch-kernel names or ABIs such as 7.3.4+deb13
+#      fetch-kernel names or ABIs such as 7.3.4+deb13; CHECK_JOBS
 #
 # Exit status: 0 if every run passed, 1 otherwise.
 set -uo pipefail
@@ -42,58 +45,41 @@ TIMEOUT=$(sed -n 's/^timeout=//p' "$here/settings")
 # that a 2-vCPU guest runs.
 SMALL="test_pin.sh test_stress.sh test_exit.sh"
 
-n=0 failed=0
-plan=$((1 + 2 * $(echo $KERNELS | wc -w) + $(echo $NOMOD_KERNELS | wc -w)))
-echo "TAP version 13"
-echo "1..$plan"
+JOBS=${CHECK_JOBS:-$(nproc)}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
 
-result()	# result RC NAME SECONDS
-{
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n selftests: scx_reflex: $2 # $3 s"
-	else
-		failed=$((failed + 1))
-		echo "not ok $n selftests: scx_reflex: $2 # exit=$1 after $3 s"
-	fi
-}
+# A run writes its output to $tmp/N.out, its name to $tmp/N.name and its
+# exit status to $tmp/N.rc; results are printed in the order of the runs.
 
 run_host()
 {
-	local start=$SECONDS rc
-
-	echo "# selftests: scx_reflex: host"
+	echo host > "$tmp/$1.name"
 	make -s --no-print-directory -C "$SRCTREE/selftests" run_tests \
-		O="$OBJTREE" 2>&1 | sed -u 's/^/# /'
-	rc=${PIPESTATUS[0]}
-	result "$rc" host $((SECONDS - start))
+		O="$OBJTREE"
 }
 
 # One guest: KIND is mod or nomod, the rest of the arguments its command.
-run_guest()	# run_guest KIND KERNEL SMP NR_TESTS COMMAND...
+run_guest()	# run_guest N KIND KERNEL SMP NR_TESTS COMMAND...
 {
-	local kind=$1 kernel=$2 smp=$3 nr=$4 start=$SECONDS kdir label rc
+	local i=$1 kind=$2 kernel=$3 smp=$4 nr=$5 kdir label
 	local fetch=() opts=() tag=
 
-	shift 4
-	[ "$kind" = mod ] || { fetch=(-B); tag=,nomod; opts=(-I "$OBJTREE/selftests/install"); }
-	kdir=$("$vm/fetch-kernel" "${fetch[@]}" "$kernel" 2> >(sed 's/^/# /' >&2))
-	if [ $? != 0 ] || [ -z "$kdir" ]; then
-		echo "# selftests: scx_reflex: vm[$kernel,smp$smp$tag]"
-		echo "# cannot fetch kernel '$kernel'"
-		result 1 "vm[$kernel,smp$smp$tag]" 0
-		return
-	fi
+	shift 5
+	[ "$kind" = mod ] ||
+		{ fetch=(-B); tag=,nomod; opts=(-S -I "$OBJTREE/selftests/install"); }
+	echo "vm[$kernel,smp$smp$tag]" > "$tmp/$i.name"
+	kdir=$("$vm/fetch-kernel" "${fetch[@]}" "$kernel") || {
+		echo "cannot fetch kernel '$kernel'"
+		return 1
+	}
 	label="vm[$(basename "$kdir" | sed 's/-amd64$//'),smp$smp$tag]"
-	echo "# selftests: scx_reflex: $label"
+	echo "$label" > "$tmp/$i.name"
 	mkdir -p "$logs"
 	# -s: one TCG thread (vm/vmtest says why); virtio-gpu gives the class
 	# tests a real KMS device.
 	"$vm/vmtest" -s -k "$kdir" -c "$smp" -t $((TIMEOUT * nr + 300)) \
-		-D virtio-gpu-pci "${opts[@]}" -l "$logs/$label.console" -- \
-		"$@" 2>&1 | sed -u 's/^/# /'
-	rc=${PIPESTATUS[0]}
-	result "$rc" "$label" $((SECONDS - start))
+		-D virtio-gpu-pci "${opts[@]}" -l "$logs/$label.console" -- "$@"
 }
 
 subset()	# the run_kselftest.sh -t options for the tests given
@@ -111,17 +97,30 @@ nr_small=$(echo $SMALL | wc -w)
 in_tree="make -s --no-print-directory -C selftests O=$OBJTREE run_tests"
 installed="make -s --no-print-directory -C selftests O=$OBJTREE install INSTALL_PATH=/tmp/ks && /tmp/ks/run_kselftest.sh"
 
-run_host
+# The runs, longest first, so that JOBS at a time finish about together.
+runs=()
 first=1
 for k in $KERNELS; do
 	if [ $first = 1 ]; then
-		run_guest mod "$k" 2 $nr_small "$in_tree TEST_GEN_PROGS= TEST_PROGS='$SMALL'"
-		run_guest mod "$k" 4 $nr_all "$in_tree"
+		runs+=("run_guest N mod $k 4 $nr_all \"$in_tree\"")
 	else
-		run_guest mod "$k" 2 $nr_small "$installed $(subset $SMALL)"
-		run_guest mod "$k" 4 $nr_all "$installed"
+		runs+=("run_guest N mod $k 4 $nr_all \"$installed\"")
 	fi
 	first=0
+done
+runs+=("run_host N")
+first=1
+for k in $KERNELS; do
+	if [ $first = 1 ]; then
+		runs+=("run_guest N mod $k 2 $nr_small \"$in_tree TEST_GEN_PROGS= TEST_PROGS='$SMALL'\"")
+	else
+		runs+=("run_guest N mod $k 2 $nr_small \"$installed $(subset $SMALL)\"")
+	fi
+	first=0
+done
+ks=$OBJTREE/selftests/install
+for k in $NOMOD_KERNELS; do
+	runs+=("run_guest N nomod $k 2 $((nr_small + 1)) \"$ks/kselftest/runner.sh $ks/scx_reflex scx_reflex $SMALL test_suspend.sh\"")
 done
 if [ -n "$NOMOD_KERNELS" ]; then
 	rm -rf "$OBJTREE/selftests/install"
@@ -129,10 +128,38 @@ if [ -n "$NOMOD_KERNELS" ]; then
 		INSTALL_PATH="$OBJTREE/selftests/install" >/dev/null ||
 		echo "# cannot install the suite for the module-free guests"
 fi
-for k in $NOMOD_KERNELS; do
-	run_guest nomod "$k" 2 $nr_small \
-		"$OBJTREE/selftests/install/run_kselftest.sh $(subset $SMALL)"
+
+echo "TAP version 13"
+echo "1..${#runs[@]}"
+echo "# ${#runs[@]} runs, $JOBS at a time (CHECK_JOBS); each one's output follows when it is done"
+for i in "${!runs[@]}"; do
+	while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do
+		wait -n
+	done
+	(
+		start=$SECONDS
+		eval "${runs[$i]/ N / $i }" > "$tmp/$i.out" 2>&1
+		echo "$? $((SECONDS - start))" > "$tmp/$i.rc"
+	) &
 done
 
+n=0 failed=0
+for i in "${!runs[@]}"; do
+	while [ ! -s "$tmp/$i.rc" ]; do
+		wait -n 2>/dev/null || [ -s "$tmp/$i.rc" ] || break
+	done
+	read -r rc secs < "$tmp/$i.rc" || rc=125 secs=?
+	name=$(cat "$tmp/$i.name" 2>/dev/null || echo "run $i")
+	n=$((n + 1))
+	echo "# selftests: scx_reflex: $name"
+	sed 's/^/# /' "$tmp/$i.out"
+	if [ "$rc" = 0 ]; then
+		echo "ok $n selftests: scx_reflex: $name # $secs s"
+	else
+		failed=$((failed + 1))
+		echo "not ok $n selftests: scx_reflex: $name # exit=$rc after $secs s"
+	fi
+done
+wait
 echo "# Totals: pass:$((n - failed)) fail:$failed xfail:0 xpass:0 skip:0 error:0"
-[ $failed = 0 ] && [ $n = "$plan" ]
+[ $failed = 0 ] && [ $n = ${#runs[@]} ]

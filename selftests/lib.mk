@@ -6,6 +6,8 @@
 #
 #   COLLECTION      the collection's name ("scx_reflex")
 #   TEST_PROGS      test scripts, run as they are
+#   TEST_PROGS_EXTENDED  tests that are installed but not run by run_tests
+#                   or listed in kselftest-list.txt: run them by name
 #   TEST_GEN_PROGS  tests that are built (into OUTPUT)
 #   TEST_FILES      files the tests need (installed, not run)
 #   TEST_GEN_FILES  built files the tests need (installed, not run)
@@ -46,8 +48,8 @@ install: all
 	$(Q)mkdir -p $(INSTALL_PATH)/kselftest $(INSTALL_PATH)/$(COLLECTION)
 	$(Q)install -m 0755 $(selfdir)/kselftest/runner.sh $(INSTALL_PATH)/kselftest/
 	$(Q)install -m 0755 $(selfdir)/run_kselftest.sh $(INSTALL_PATH)/
-	$(Q)cd $(selfdir) && cp --parents -p $(TEST_PROGS) $(TEST_FILES) \
-		$(INSTALL_PATH)/$(COLLECTION)/
+	$(Q)cd $(selfdir) && cp --parents -p $(TEST_PROGS) $(TEST_PROGS_EXTENDED) \
+		$(TEST_FILES) $(INSTALL_PATH)/$(COLLECTION)/
 	$(Q)cd $(OUTPUT) && cp --parents -p $(TEST_GEN_PROGS) $(TEST_GEN_FILES) \
 		$(INSTALL_PATH)/$(COLLECTION)/
 	$(Q)$(MAKE) -s --no-print-directory emit_tests > $(INSTALL_PATH)/kselftest-list.txt

@@ -56,14 +56,16 @@ ktap_check "event_counts: array of 16 struct reflex_ring_counts" \
 	has "map event_counts array max_entries=16 value=reflex_ring_counts"
 ktap_check "task_classes: LRU hash of struct reflex_task_info" \
 	has "map task_classes lru_hash max_entries=1024 value=reflex_task_info"
-ktap_check "game: array of struct reflex_game" \
-	has "map game array max_entries=1 value=reflex_game"
+ktap_result "$(has 'map game array max_entries=1 value=reflex_game' &&
+	       has 'map game_guess array max_entries=1 value=reflex_game_guess'; echo $?)" \
+	"game, game_guess: arrays of struct reflex_game, reflex_game_guess"
 ktap_result "$(has 'prog reflex_input_event fentry/input_event tracing' &&
 	       has 'prog reflex_input_read fentry/input_event_to_user tracing'; echo $?)" \
 	"input hooks: fentry on input_event and input_event_to_user (vmlinux, no module)"
 ktap_result "$(has 'prog reflex_ioctl fentry/security_file_ioctl tracing' &&
-	       has 'prog reflex_fence_init tp_btf/dma_fence_init tracing'; echo $?)" \
-	"class hooks: fentry on security_file_ioctl, tp_btf on dma_fence_init"
+	       has 'prog reflex_fence_init tp_btf/dma_fence_init tracing' &&
+	       has 'prog reflex_process_exit tp_btf/sched_process_exit tracing'; echo $?)" \
+	"class hooks: fentry on security_file_ioctl, tp_btf on dma_fence_init and sched_process_exit"
 
 # The loader puts progs/reflex_<member> into slot <member>.
 members=" $(printf '%s\n' "$info" | sed -n 's/^btf sched_ext_ops //p') "

@@ -31,10 +31,12 @@ done
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-cp "$btf" "$tmp/vmlinux.btf"	# the tmpfs below hides /sys/kernel/btf
+# The tmpfs below hides /sys/kernel/btf: keep the BTF each view needs.
+cp "$btf" "$tmp/vmlinux.btf"
+cp /sys/kernel/btf/vmlinux "$tmp/running.btf"	# to load programs here
 printf 'not an ELF object\n' > "$tmp/broken.bpf.o"
 
-ktap_plan 19
+ktap_plan 21
 
 # expect DESC WANT_RC PATTERN CMD...: CMD exits WANT_RC and its output
 # (stdout and stderr, lines joined by spaces) matches the extended regex
@@ -56,16 +58,20 @@ expect()
 }
 
 # in_ns SCX SCRIPT: run SCRIPT (sh) in a private view; SCX is "yes" for a
-# sched_ext kernel, "no" for one without.  In SCRIPT: $L loader, $S
+# sched_ext kernel, "no" for one without, "other" for one that runs
+# another scheduler.  In SCRIPT: $L loader, $S
 # reflex-status, $P the pin root, $PIN and $UNPIN the pin scripts, which
 # take the object from $BPF_OBJ.
 in_ns()
 {
-	unshare -m --propagation private env SCX="$1" BTF="$tmp/vmlinux.btf" \
+	local btf=$tmp/vmlinux.btf
+
+	[ "$1" != other ] || btf=$tmp/running.btf
+	unshare -m --propagation private env SCX="$1" BTF="$btf" \
 		L="$LOADER" S="$STATUS" P="$PIN_ROOT" BPF_OBJ="$BPF_OBJ" \
 		PIN="env LOADER=$LOADER STATUS=$STATUS $SRCTREE/pin/pin.sh" \
 		UNPIN="env LOADER=$LOADER STATUS=$STATUS $SRCTREE/pin/unpin.sh" \
-		BROKEN="$tmp/broken.bpf.o" sh -c '
+		BROKEN="$tmp/broken.bpf.o" HOOK="$PROGS/hook.bpf.o" sh -c '
 		set -e
 		mount -t tmpfs -o mode=0755 fake /sys/kernel
 		mkdir -p /sys/kernel/btf
@@ -75,8 +81,13 @@ in_ns()
 			mkdir -p /sys/kernel/sched_ext/root
 			echo disabled > /sys/kernel/sched_ext/state
 		fi
+		if [ "$SCX" = other ]; then
+			mkdir -p /sys/kernel/sched_ext/root
+			echo enabled > /sys/kernel/sched_ext/state
+			echo other > /sys/kernel/sched_ext/root/ops
+		fi
 		umount -q /sys/fs/bpf 2>/dev/null || true
-		if [ "$SCX" = yes ]; then
+		if [ "$SCX" != no ]; then
 			mount -t bpf -o mode=0700 bpf /sys/fs/bpf
 		else
 			mount -t tmpfs -o mode=0755 probe /sys/fs/bpf
@@ -86,6 +97,8 @@ in_ns()
 }
 noscx() { in_ns no "$1"; }
 scx() { in_ns yes "$1"; }
+# another scheduler runs: sched_ext is enabled with ops "other"
+other() { in_ns other "$1"; }
 
 noscx_msg='kernel has no sched_ext \(CONFIG_SCHED_CLASS_EXT\)'
 
@@ -125,15 +138,31 @@ expect "attach as non-root: needs root" 1 'attach needs root' \
 expect "reflex-status, nothing pinned: exit 3, says so" 3 'pins: +none' scx '$S'
 expect "reflex-status -j: one JSON value, not running, not pinned" 0 '^ok $' \
 	scx '$S -j | jq -e -s "length == 1 and .[0].running == false and .[0].pinned == false" >/dev/null && echo ok'
-expect "pin.sh: refuses while something is pinned, says make unpin" 1 \
-	'already exists.*make unpin' scx "mkdir -p \$P/maps && $hashmap && \$PIN"
-expect "pin.sh refused: the existing pin is left alone" 0 ' kept $' \
-	scx "mkdir -p \$P/maps && $hashmap && { \$PIN; [ -e \$P/maps/reflex_ops ] && echo kept; }"
+# Pins with a link, and sched_ext not running it: an ejected scheduler,
+# kept for its exit info.  (An object bpftool cannot load stands in for
+# the real one in every pin.sh case: nothing here may ever attach.)
+ejected="mkdir -p \$P/maps && $hashmap && bpftool map create \$P/link type array key 4 value 4 entries 1 name link"
+expect "pin.sh over an ejected scheduler's pins: refuses, says make unpin && make pin" 1 \
+	'not running.*make unpin && make pin' \
+	scx "$ejected && BPF_OBJ=\$BROKEN \$PIN"
+expect "pin.sh refused: the pins are left alone" 0 ' kept $' \
+	scx "$ejected && { BPF_OBJ=\$BROKEN \$PIN; [ -e \$P/link ] && [ -e \$P/maps/reflex_ops ] && echo kept; }"
+expect "pin.sh: pins without a link (an interrupted make pin) are removed, saying so" 0 \
+	'an interrupted make pin left it without a link.*bpftool could not load' \
+	scx "mkdir -p \$P/maps && $hashmap && BPF_OBJ=\$BROKEN \$PIN; [ ! -e \$P ]"
 expect "pin.sh: an object bpftool cannot load is rolled back, nothing left pinned" 0 \
 	'bpftool could not load.*nothing is left pinned' \
 	scx 'env BPF_OBJ=$BROKEN $PIN; [ $? = 1 ] && [ ! -e $P ]'
 expect "unpin.sh: removes wrong pins of any kind, exit 0" 0 "removed $PIN_ROOT" \
 	scx "mkdir -p \$P/maps && $hashmap && bpftool map create \$P/link type array key 4 value 4 entries 1 name link && \$UNPIN && [ ! -e \$P ]"
 expect "detach, nothing attached: success" 0 'not attached' scx '$L detach'
+# A real link (a no-op tracepoint hook) pinned at link, and sched_ext
+# already running another scheduler: detach detaches it and is done, it
+# does not wait for sched_ext to read disabled.
+expect "detach while another scheduler runs: detaches, does not wait for disabled" 0 \
+	"detached reflex.*gone" \
+	other 'mkdir -p $P && bpftool prog loadall $HOOK $P/hook autoattach &&
+	       mv $P/hook/noop_hook $P/link && $L detach &&
+	       ! bpftool -j link show | grep -q "\"prog_name\":\"noop_hook\"" && echo gone'
 
 ktap_finish

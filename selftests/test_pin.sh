@@ -13,7 +13,7 @@
 need_sched_ext
 need_root
 
-ktap_plan 31
+ktap_plan 32
 
 # Start from nothing: no pins, and bpffs not mounted, so that make pin has
 # to mount it.
@@ -41,13 +41,14 @@ ktap_result "$(printf '%s' "$ops" | json_check '.[1].bpf_struct_ops_sched_ext_op
 	.name == "reflex" and .timeout_ms == 5000 and .flags == 32'; echo $?)" \
 	"the kernel's ops value: name reflex, timeout_ms 5000, flags ALLOW_QUEUED_WAKEUP"
 
-hooks=$(for h in reflex_fence_init reflex_input_event reflex_input_read reflex_ioctl; do
+hooks=$(for h in reflex_fence_init reflex_input_event reflex_input_read reflex_ioctl \
+		 reflex_process_exit; do
 	bpftool -j link show pinned "$PIN_ROOT/progs/$h" 2>/dev/null |
 		jq -r 'select(.type == "tracing" or .type == "raw_tracepoint") | .prog_id' |
 		grep -q . && echo "$h"
 done | xargs)
-ktap_result "$([ "$hooks" = "reflex_fence_init reflex_input_event reflex_input_read reflex_ioctl" ]; echo $?)" \
-	"bpftool attached the four hooks and pinned their links under progs/ ($hooks)"
+ktap_result "$([ "$hooks" = "reflex_fence_init reflex_input_event reflex_input_read reflex_ioctl reflex_process_exit" ]; echo $?)" \
+	"bpftool attached the five hooks and pinned their links under progs/ ($hooks)"
 ktap_check "bpftool map dump pinned maps/stats shows named counters" \
 	sh -c "bpftool map dump pinned $PIN_MAPS/stats | grep -E '\"running\": [0-9]+'"
 ktap_result "$([ "$(ls "$PIN_MAPS" | grep -c '^events_')" = 16 ]; echo $?)" \
@@ -64,10 +65,15 @@ out=$("$STATUS")
 rc=$?
 printf '%s\n' "$out" | sed 's/^/# /'
 ktap_result "$([ $rc = 0 ] && printf '%s\n' "$out" | grep -Eq '^ops: +reflex$' &&
-	       printf '%s\n' "$out" | grep -Eq '^hooks: +reflex_fence_init reflex_input_event reflex_input_read reflex_ioctl$'; echo $?)" \
+	       printf '%s\n' "$out" | grep -Eq '^hooks: +reflex_fence_init reflex_input_event reflex_input_read reflex_ioctl reflex_process_exit$'; echo $?)" \
 	"reflex-status: running (exit 0), lists the hooks"
+out=$(setpriv --reuid=65534 --regid=65534 --clear-groups "$STATUS" 2>&1)
+rc=$?
+ktap_result "$([ $rc = 0 ] && printf '%s\n' "$out" | grep -q '^pins: *unknown: .* is root-only' &&
+	       ! printf '%s\n' "$out" | grep -q '^pins: *none'; echo $?)" \
+	"reflex-status as another user: running (exit 0), pins unknown (root-only), not 'none'"
 ktap_result "$("$STATUS" -j | json_check '.running == true and .link_pinned == true and
-	(.hooks | length) == 4 and .exit == null'; echo $?)" \
+	(.hooks | length) == 5 and .exit == null'; echo $?)" \
 	"reflex-status -j says the same"
 
 # Tunables by name, checked against bpftool's BTF-typed dump.
@@ -83,12 +89,12 @@ ktap_result "$("$TUNE" slice_ns=2ms preempt_min_run_ns=300000 >/dev/null &&
 	"reflex-tune slice_ns=2ms preempt_min_run_ns=300000: bpftool shows both"
 out=$("$TUNE" slice_ns=1 2>&1)
 rc=$?
-ktap_result "$([ $rc = 1 ] && printf '%s' "$out" | grep -q 'slice_ns: 1 is out of range: 100000 .. 100000000' &&
+ktap_result "$([ $rc = 2 ] && printf '%s' "$out" | grep -q 'slice_ns: 1 is out of range: 100000 .. 100000000' &&
 	       [ "$(tunable slice_ns)" = 2000000 ]; echo $?)" \
 	"reflex-tune slice_ns=1: refused, names value and range, writes nothing"
 out=$("$TUNE" slice_ns=3ms frob_ns=5 2>&1)
 rc=$?
-ktap_result "$([ $rc = 1 ] && printf '%s' "$out" | grep -q "unknown tunable 'frob_ns'" &&
+ktap_result "$([ $rc = 2 ] && printf '%s' "$out" | grep -q "unknown tunable 'frob_ns'" &&
 	       [ "$(tunable slice_ns)" = 2000000 ]; echo $?)" \
 	"reflex-tune with an unknown name: refused, names it, writes nothing"
 ktap_result "$("$TUNE" -j --reset | json_check '.slice_ns == 3000000 and .version == 1' &&

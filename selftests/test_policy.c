@@ -36,7 +36,7 @@ do {									\
 } while (0)
 
 #define MS	1000000ULL
-#define NR_TESTS 71
+#define NR_TESTS 76
 
 static void test_vtime_before(void)
 {
@@ -104,12 +104,13 @@ static void test_settings(void)
 {
 	struct reflex_settings s;
 	struct reflex_tunables t;
+	int bad;
 
 	/* No map entry at all, or one never initialised: the defaults. */
-	CHECK(reflex_settings_get(NULL, &s) == 0 && s.slice_ns == 3 * MS &&
+	CHECK(reflex_settings_get(NULL, &s, &bad) == 0 && s.slice_ns == 3 * MS &&
 	      s.slice_lag_ns == 10 * MS, "settings: no entry gives the defaults");
 	memset(&t, 0, sizeof(t));
-	CHECK(reflex_settings_get(&t, &s) == 0 && s.slice_ns == 3 * MS &&
+	CHECK(reflex_settings_get(&t, &s, &bad) == 0 && s.slice_ns == 3 * MS &&
 	      s.slice_lag_ns == 10 * MS,
 	      "settings: an empty entry (version 0) gives the defaults");
 
@@ -121,7 +122,7 @@ static void test_settings(void)
 	      t.compositor_boost_ns == 12 * MS && t.gpu_boost_ns == 10 * MS &&
 	      t.game_boost_ns == 6 * MS && t.preempt_min_run_ns == 250000 &&
 	      t.starve_ns == 100 * MS, "tunables: defaults as documented");
-	CHECK(reflex_settings_get(&t, &s) == 0 && s.slice_ns == 3 * MS &&
+	CHECK(reflex_settings_get(&t, &s, &bad) == 0 && s.slice_ns == 3 * MS &&
 	      s.boost_ns[REFLEX_TC_OTHER] == 0 &&
 	      s.boost_ns[REFLEX_TC_INPUT] == 20 * MS &&
 	      s.boost_ns[REFLEX_TC_AUDIO] == 16 * MS &&
@@ -131,34 +132,50 @@ static void test_settings(void)
 	      "settings: the defaults are in range, one lead per class");
 
 	t.slice_ns = 1;		/* below 100 us */
-	CHECK(reflex_settings_get(&t, &s) == 1 && s.slice_ns == 100000,
+	CHECK(reflex_settings_get(&t, &s, &bad) == 1 && s.slice_ns == 100000,
 	      "settings: 1 ns slice is clamped to 100 us and counted");
 	t.slice_ns = UINT64_MAX;	/* above 100 ms */
 	t.slice_lag_ns = 2000 * MS;	/* above 1 s */
-	CHECK(reflex_settings_get(&t, &s) == 2 && s.slice_ns == 100 * MS &&
+	CHECK(reflex_settings_get(&t, &s, &bad) == 2 && s.slice_ns == 100 * MS &&
 	      s.slice_lag_ns == 1000 * MS,
 	      "settings: huge slice and lag clamped to 100 ms / 1 s, both counted");
 	reflex_tunables_default(&t);
 	t.gpu_boost_ns = UINT64_MAX;
 	t.starve_ns = 1;		/* below 10 ms */
 	t.event_codes = 7;		/* a flag: 0 or 1 */
-	CHECK(reflex_settings_get(&t, &s) == 3 &&
+	CHECK(reflex_settings_get(&t, &s, &bad) == 3 &&
 	      s.boost_ns[REFLEX_TC_GPU] == 100 * MS && s.starve_ns == 10 * MS &&
-	      s.event_codes == 1,
-	      "settings: huge lead, tiny starvation bound, flag 7: clamped, counted");
+	      s.event_codes == 0,
+	      "settings: huge lead, tiny starvation bound, flag 7: clamped, counted, codes off");
+	/* Privacy fails closed: only exactly 1 turns key codes on. */
+	t.event_codes = 2;
+	CHECK(reflex_settings_get(&t, &s, &bad) == 3 && s.event_codes == 0,
+	      "settings: event_codes 2 is off (and counted)");
+	t.event_codes = 0xffffffff;
+	CHECK(reflex_settings_get(&t, &s, &bad) == 3 && s.event_codes == 0,
+	      "settings: event_codes 0xffffffff is off (and counted)");
+	t.event_codes = 1;
+	CHECK(reflex_settings_get(&t, &s, &bad) == 2 && s.event_codes == 1,
+	      "settings: event_codes 1 is on");
 	reflex_tunables_default(&t);
 	t.preempt_min_run_ns = 0;
-	CHECK(reflex_settings_get(&t, &s) == 0 && s.preempt_min_run_ns == 0,
+	CHECK(reflex_settings_get(&t, &s, &bad) == 0 && s.preempt_min_run_ns == 0,
 	      "settings: preempt_min_run_ns 0 (no preemption) is allowed");
 	t.version = 99;
 	t.slice_ns = 5 * MS;
-	CHECK(reflex_settings_get(&t, &s) == 0 && s.slice_ns == 3 * MS,
-	      "settings: unknown version falls back to defaults");
+	CHECK(reflex_settings_get(&t, &s, &bad) == 0 && s.slice_ns == 3 * MS &&
+	      bad, "settings: unknown version falls back to defaults, and says so");
+	t.version = 0;
+	CHECK(reflex_settings_get(&t, &s, &bad) == 0 && s.slice_ns == 3 * MS &&
+	      !bad, "settings: version 0 (not set yet) is the defaults, not an error");
+	t.version = 1;
+	CHECK(reflex_settings_get(&t, &s, &bad) == 0 && s.slice_ns == 5 * MS &&
+	      !bad, "settings: version 1 is read");
 	/* The GPU/KMS/audio marks have bounds of their own: 10 ms .. 60 s. */
 	reflex_tunables_default(&t);
 	t.class_ttl_ns = 5 * MS;
 	t.handler_ttl_ns = 5 * MS;
-	CHECK(reflex_settings_get(&t, &s) == 1 && s.class_ttl_ns == 10 * MS &&
+	CHECK(reflex_settings_get(&t, &s, &bad) == 1 && s.class_ttl_ns == 10 * MS &&
 	      s.handler_ttl_ns == 5 * MS,
 	      "settings: class_ttl_ns 5 ms is raised to 10 ms, handler_ttl_ns 5 ms kept");
 }
@@ -189,8 +206,9 @@ static void test_classes(void)
 	struct reflex_settings s;
 	struct reflex_signals sig;
 	__u64 now = 100000 * MS;
+	int bad;
 
-	reflex_settings_get(NULL, &s);	/* ttl 1 s, handler 2 s, window 5 ms */
+	reflex_settings_get(NULL, &s, &bad);	/* ttl 1 s, handler 2 s, window 5 ms */
 	memset(&sig, 0, sizeof(sig));
 	CHECK(reflex_task_class(&sig, &s, now, now - 1 * MS) == REFLEX_TC_OTHER,
 	      "class: no signal is batch work, even with the window open");
@@ -249,8 +267,9 @@ static void test_classes(void)
 static void test_preempt(void)
 {
 	struct reflex_settings s;
+	int bad;
 
-	reflex_settings_get(NULL, &s);	/* min run 250 us */
+	reflex_settings_get(NULL, &s, &bad);	/* min run 250 us */
 	CHECK(reflex_may_preempt(REFLEX_TC_INPUT, REFLEX_TC_OTHER, 250000, &s),
 	      "preempt: input preempts batch work that ran 250 us");
 	CHECK(!reflex_may_preempt(REFLEX_TC_INPUT, REFLEX_TC_OTHER, 249999, &s),
