@@ -5,7 +5,7 @@
  * through evdev and another just burns CPU.  For the input pipeline tests
  * and benchmarks.
  *
- * usage: uinput-inject [-t THREADS] [-n EVENTS] [-r HZ] [-b BURST] [-l]
+ * usage: uinput-inject [-t THREADS] [-n EVENTS] [-r HZ] [-b BURST] [-l [-o FILE]]
  *   -t  writer threads, one uinput device each, thread i pinned to CPU
  *       i % nproc (default 4)
  *   -n  events per thread, EV_SYN included (default 250)
@@ -16,6 +16,8 @@
  *       (motion + sync in one write); the reader records, for each, the
  *       time from the kernel taking the report to read() returning it,
  *       and the JSON gains "latency_ns" percentiles
+ *   -o  with -l, also write every sample (ns, one per line, in the order
+ *       taken) to FILE, for plots
  *
  * After each read the reader hands the events on to a worker thread
  * through a pipe, as a game's input thread wakes its render thread.
@@ -295,18 +297,21 @@ static long long pct(double p)
 int main(int argc, char **argv)
 {
 	pthread_t reader, busy, worker;
+	const char *samples = NULL;
 	long total = 0;
 	int c, i, ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	FILE *f;
 
-	while ((c = getopt(argc, argv, "t:n:r:b:l")) != -1) {
+	while ((c = getopt(argc, argv, "t:n:r:b:lo:")) != -1) {
 		switch (c) {
 		case 't': nr_threads = atoi(optarg); break;
 		case 'n': nr_events = atol(optarg); break;
 		case 'r': rate = atol(optarg); break;
 		case 'b': burst = atoi(optarg); break;
 		case 'l': latency_mode = 1; break;
+		case 'o': samples = optarg; break;
 		default:
-			fprintf(stderr, "usage: %s [-t THREADS] [-n EVENTS] [-r HZ] [-b BURST] [-l]\n",
+			fprintf(stderr, "usage: %s [-t THREADS] [-n EVENTS] [-r HZ] [-b BURST] [-l [-o FILE]]\n",
 				argv[0]);
 			return 2;
 		}
@@ -358,6 +363,14 @@ int main(int argc, char **argv)
 	}
 	printf("],\"reader_tid\":%d,\"worker_tid\":%d,\"busy_tid\":%d,\"written\":%ld,\"read\":%ld",
 	       reader_tid, worker_tid, busy_tid, total, atomic_load(&nr_read));
+	if (latency_mode && samples) {
+		f = fopen(samples, "we");
+		if (!f)
+			die(samples);
+		for (i = 0; i < nr_lat; i++)
+			fprintf(f, "%lld\n", lat[i]);
+		fclose(f);
+	}
 	if (latency_mode) {
 		qsort(lat, nr_lat, sizeof(*lat), cmp_ll);
 		printf(",\"latency_ns\":{\"samples\":%ld,\"p50\":%lld,\"p99\":%lld,\"p999\":%lld,\"max\":%lld}",

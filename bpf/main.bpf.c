@@ -37,6 +37,14 @@ struct {
 	__type(value, struct reflex_exit_info);
 } exit_info SEC(".maps");
 
+/* Wake-to-run latency by class, in log2 buckets (struct reflex_latency). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, u32);
+	__type(value, struct reflex_latency);
+} latency SEC(".maps");
+
 /*
  * What each CPU runs now: the class, and since when (for preemption); and
  * whether it is offline (CPU hotplug), so that no task is sent there.
@@ -285,12 +293,13 @@ void BPF_STRUCT_OPS(reflex_dispatch, s32 cpu, struct task_struct *prev)
 
 /*
  * A task becomes runnable: decide its class once here, for enqueue,
- * preemption and the CPU state to use, and let a waking input handler
- * pass its mark on.
+ * preemption and the CPU state to use, let a waking input handler pass
+ * its mark on, and note the time for the wake-to-run latency.
  */
 void BPF_STRUCT_OPS(reflex_runnable, struct task_struct *p, u64 enq_flags)
 {
 	struct reflex_task_ctx *tctx = task_ctx_get(p, false);
+	u64 now = bpf_ktime_get_ns();
 	struct reflex_settings set;
 
 	if (!tctx)
@@ -298,20 +307,36 @@ void BPF_STRUCT_OPS(reflex_runnable, struct task_struct *p, u64 enq_flags)
 	get_settings(&set);
 	if (enq_flags & SCX_ENQ_WAKEUP)
 		input_chain_wakeup(p, &set);
-	tctx->class = task_class_now(p, tctx, &set, bpf_ktime_get_ns());
+	tctx->class = task_class_now(p, tctx, &set, now);
+	tctx->runnable_ns = now;
+}
+
+/* A task of @class waited @ns from becoming runnable to running. */
+static void record_latency(u32 class, u64 ns)
+{
+	struct reflex_latency *lat = bpf_map_lookup_elem(&latency, &zero);
+	u32 b = reflex_lat_bucket(ns);
+
+	if (lat && class < REFLEX_NR_TC && b < REFLEX_LAT_BUCKETS)
+		lat->hist[class][b]++;
 }
 
 void BPF_STRUCT_OPS(reflex_running, struct task_struct *p)
 {
 	struct reflex_task_ctx *tctx = task_ctx_get(p, false);
 	struct reflex_cpu_state *cs = bpf_map_lookup_elem(&cpu_state, &zero);
+	u64 now = bpf_ktime_get_ns();
 
 	stat_inc(running);
 	if (!tctx)
 		return;
 	if (cs) {
 		cs->class = tctx->class;
-		cs->started_ns = bpf_ktime_get_ns();
+		cs->started_ns = now;
+	}
+	if (tctx->runnable_ns) {
+		record_latency(tctx->class, now - tctx->runnable_ns);
+		tctx->runnable_ns = 0;
 	}
 	tctx->run_start = scx_bpf_now();
 	if (reflex_vtime_before(vtime_now, tctx->vtime))

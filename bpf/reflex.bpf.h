@@ -173,6 +173,7 @@ struct reflex_task_ctx {
 	u64 vtime;		/* virtual run time; the queue key is derived */
 	u64 run_start;		/* scx_bpf_now() when the task last started */
 	u64 enq_ns;		/* when it joined the shared queue */
+	u64 runnable_ns;	/* when it last became runnable (0: ran since) */
 	u64 input_ns;		/* when it last got input (0: never) */
 	u64 gpu_ns;		/* ... submitted GPU work */
 	u64 kms_ns;		/* ... committed a KMS update */

@@ -52,6 +52,8 @@ static const struct map_want maps[REFLEX_NR_MAPS] = {
 		4, sizeof(struct reflex_game), 1, "reflex_game" },
 	[REFLEX_M_GAME_GUESS] = { REFLEX_MAP_GAME_GUESS, BPF_MAP_TYPE_ARRAY,
 		4, sizeof(struct reflex_game_guess), 1, "reflex_game_guess" },
+	[REFLEX_M_LATENCY] = { REFLEX_MAP_LATENCY, BPF_MAP_TYPE_PERCPU_ARRAY,
+		4, sizeof(struct reflex_latency), 1, "reflex_latency" },
 	[REFLEX_M_OPS] = { REFLEX_OPS_MAP, BPF_MAP_TYPE_STRUCT_OPS,
 		4, 0, 1, NULL },
 };

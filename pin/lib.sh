@@ -72,10 +72,11 @@ bpffs_mounted()
 
 # One `make pin` or `make unpin` at a time: they hold this lock (flock on
 # fd 9) from before they mount bpffs or look at the pins until they exit,
-# SIGKILL included.  Its text says who holds it, or who pinned last.  It
-# lives in /run, which only root may write, so that nobody can plant a
-# link there for root to follow.
+# SIGKILL included.  Its text says who holds it.  PINNED_BY says who
+# pinned what is pinned now.  Both live in /run, which only root may
+# write, so that nobody can plant a link there for root to follow.
 LOCK=/run/scx_reflex.lock
+PINNED_BY=/run/scx_reflex.pinned
 
 lock_text()
 {
@@ -83,8 +84,7 @@ lock_text()
 }
 
 # take_lock WHAT: wait (up to two minutes) for the lock, then say in it
-# that WHAT holds it.  What it said before (who pinned or unpinned last)
-# is left in LOCK_WAS.
+# that WHAT holds it.
 take_lock()
 {
 	exec 9<>"$LOCK" || die "cannot open the lock file $LOCK"
@@ -94,7 +94,6 @@ take_lock()
 			die "$(lock_text) still holds $LOCK after two minutes" \
 			    "if no such process runs, remove $LOCK"
 	fi
-	LOCK_WAS=$(cat "$LOCK" 2>/dev/null)
 	echo "$1 (pid $$), since $(date '+%F %T')" > "$LOCK"
 }
 

@@ -39,16 +39,14 @@ if [ -e "$PIN_ROOT" ] && [ ! -e "$PIN_ROOT/link" ]; then
 	rm -rf "$PIN_ROOT" ||
 		die "cannot remove $PIN_ROOT, left by an interrupted make pin" \
 		    "remove it yourself: make unpin"
+	rm -f "$PINNED_BY"
 	say "removed $PIN_ROOT: an interrupted make pin left it without a link"
 fi
 if [ -e "$PIN_ROOT" ]; then
 	if [ "$(sched_ext_state)" = enabled ] &&
 	   [ "$(cat "$SCX_SYSFS/root/ops" 2>/dev/null)" = reflex ]; then
-		case $LOCK_WAS in
-		"pinned by "*) by=$LOCK_WAS ;;
-		*) by="pinned before, not by this version's make pin" ;;
-		esac
-		die "scx_reflex is pinned and running already ($by)" \
+		die "scx_reflex is pinned and running already ($(cat "$PINNED_BY" 2>/dev/null ||
+			echo "not by this version's make pin"))" \
 		    "to replace it, unpin first: make unpin && make pin"
 	fi
 	die "$PIN_ROOT holds a scx_reflex that is not running (the kernel ejected it; 'reflex-status' says why)" \
@@ -101,7 +99,7 @@ leak=$(find "$PIN_ROOT" -perm /077 | head -n 3)
 
 pinned=0
 trap - EXIT
-echo "pinned by make pin (pid $$) at $(date '+%F %T')" > "$LOCK"
+echo "pinned by make pin (pid $$) at $(date '+%F %T')" > "$PINNED_BY"
 
 echo
 "$STATUS" || true

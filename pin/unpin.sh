@@ -28,5 +28,5 @@ fi
 
 rm -rf "$PIN_ROOT" ||
 	die "could not remove $PIN_ROOT" "remove it by hand: rm -rf $PIN_ROOT"
-echo "unpinned by make unpin (pid $$) at $(date '+%F %T')" > "$LOCK"
+rm -f "$PINNED_BY"
 say "removed $PIN_ROOT (sched_ext state: $(sched_ext_state))"

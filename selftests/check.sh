@@ -13,8 +13,6 @@
 #     vm[K,smp4]             every test at 4 vCPUs, with a virtio-gpu
 #   host                     make -C selftests run_tests (on a kernel
 #                            without sched_ext its tests skip, saying so)
-#   for the oldest and newest kernel with modules:
-#     vm[K,smp2]             pin, stress and exit at 2 vCPUs
 #   for the oldest and newest kernel whose modules left the mirror
 #   (fetch-kernel -B), in a module-free guest that can suspend (vmtest -S):
 #     vm[K,smp2,nomod]       pin, stress, exit and suspend at 2 vCPUs
@@ -41,8 +39,8 @@ vm=$SRCTREE/vm
 logs=$OBJTREE/selftests/logs
 TIMEOUT=$(sed -n 's/^timeout=//p' "$here/settings")
 
-# The tests a kernel without its modules (uinput, DRM, sound) can run, and
-# that a 2-vCPU guest runs.
+# The tests a kernel without its modules (uinput, DRM, sound) can run, at
+# 2 vCPUs; 2 vCPUs, the smallest machine, are tested there.
 SMALL="test_pin.sh test_stress.sh test_exit.sh"
 
 JOBS=${CHECK_JOBS:-$(nproc)}
@@ -102,25 +100,16 @@ runs=()
 first=1
 for k in $KERNELS; do
 	if [ $first = 1 ]; then
-		runs+=("run_guest N mod $k 4 $nr_all \"$in_tree\"")
+		runs+=("run_guest @ mod $k 4 $nr_all \"$in_tree\"")
 	else
-		runs+=("run_guest N mod $k 4 $nr_all \"$installed\"")
+		runs+=("run_guest @ mod $k 4 $nr_all \"$installed\"")
 	fi
 	first=0
 done
-runs+=("run_host N")
-first=1
-for k in $KERNELS; do
-	if [ $first = 1 ]; then
-		runs+=("run_guest N mod $k 2 $nr_small \"$in_tree TEST_GEN_PROGS= TEST_PROGS='$SMALL'\"")
-	else
-		runs+=("run_guest N mod $k 2 $nr_small \"$installed $(subset $SMALL)\"")
-	fi
-	first=0
-done
+runs+=("run_host @")
 ks=$OBJTREE/selftests/install
 for k in $NOMOD_KERNELS; do
-	runs+=("run_guest N nomod $k 2 $((nr_small + 1)) \"$ks/kselftest/runner.sh $ks/scx_reflex scx_reflex $SMALL test_suspend.sh\"")
+	runs+=("run_guest @ nomod $k 2 $((nr_small + 1)) \"$ks/kselftest/runner.sh $ks/scx_reflex scx_reflex $SMALL test_suspend.sh\"")
 done
 if [ -n "$NOMOD_KERNELS" ]; then
 	rm -rf "$OBJTREE/selftests/install"
@@ -138,7 +127,7 @@ for i in "${!runs[@]}"; do
 	done
 	(
 		start=$SECONDS
-		eval "${runs[$i]/ N / $i }" > "$tmp/$i.out" 2>&1
+		eval "${runs[$i]/@/$i}" > "$tmp/$i.out" 2>&1
 		echo "$? $((SECONDS - start))" > "$tmp/$i.rc"
 	) &
 done

@@ -21,6 +21,8 @@
 #   stat_sum FIELD       maps/stats FIELD summed over CPUs
 #   stat_cpus FIELD      maps/stats FIELD per CPU, one line each
 #   stat_above FIELD N   true if stat_sum FIELD is a number greater than N
+#   lat_count CLASS      wakeups counted in maps/latency for CLASS (an enum
+#                        reflex_task_class value), over CPUs and buckets
 #   json_check [OPT..] F true if stdin is exactly one JSON value and jq
 #                        filter F yields true for it (OPT: jq's --arg...)
 #   map_poke MAP OFF B.. overwrite bytes of entry 0 of maps/MAP from byte
@@ -123,6 +125,12 @@ stat_above()
 
 	v=$(stat_sum "$1") || return 1
 	[[ $v =~ ^[0-9]+$ && $2 =~ ^[0-9]+$ ]] && [ "$v" -gt "$2" ]
+}
+
+lat_count()
+{
+	bpftool -j map dump pinned "$PIN_MAPS/latency" |
+		jq -e "[.[0].formatted.values[].value.hist[$1][]] | add"
 }
 
 # jq 1.6's -e passes on empty input, which would let a check pass when

@@ -20,9 +20,9 @@ objinfo=$HELPERS/bpf-objinfo
 have_src=0
 [ -f "$SRCTREE/Makefile" ] && have_src=1
 if [ $have_src = 1 ]; then
-	ktap_plan 22
+	ktap_plan 23
 else
-	ktap_plan 16
+	ktap_plan 17
 	ktap_note "installed suite, no source tree: the build is checked where there is one"
 fi
 
@@ -52,6 +52,8 @@ ktap_check "exit_info: array of struct reflex_exit_info with kind, exit_code, re
 ktap_check "tunables: array of struct reflex_tunables with slice_ns" \
 	sh -c "printf '%s\n' \"\$0\" | grep -qx 'map tunables array max_entries=1 value=reflex_tunables' &&
 	       printf '%s\n' \"\$0\" | grep -E '^btf reflex_tunables .*\\bslice_ns\\b'" "$info"
+ktap_check "latency: per-CPU array of struct reflex_latency" \
+	has "map latency percpu_array max_entries=1 value=reflex_latency"
 ktap_check "event_counts: array of 16 struct reflex_ring_counts" \
 	has "map event_counts array max_entries=16 value=reflex_ring_counts"
 ktap_check "task_classes: LRU hash of struct reflex_task_info" \

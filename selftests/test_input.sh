@@ -29,7 +29,7 @@ cleanup()
 }
 trap cleanup EXIT
 
-ktap_plan 23
+ktap_plan 25
 
 ktap_check "modprobe uinput evdev" modprobe -a uinput evdev
 [ -e "$PIN_ROOT" ] && reflex_unpin >/dev/null
@@ -57,11 +57,22 @@ check_run()
 		"$name: every event is in ring cpu % 16 of its writer's CPU ($bad misplaced)"
 }
 
-# 1 kHz from 4 threads on 4 CPUs.
+# 1 kHz from 4 threads on 4 CPUs.  (Class 5 is REFLEX_TC_INPUT, 0 batch
+# work: the wake-to-run histograms count the reader's wakeups as input.)
+input_before=$(lat_count 5)
+other_before=$(lat_count 0)
 consumer_start "$tmp/a.jsonl" -j
 "$inject" -t 4 -n 300 -r 1000 > "$tmp/a.json"
 ktap_result $? "1 kHz: 4 writer threads wrote their events"
 consumer_stop
+input_after=$(lat_count 5)
+ktap_result "$([ "$input_after" -gt "$input_before" ] &&
+	       [ "$(lat_count 0)" -gt "$other_before" ]; echo $?)" \
+	"maps/latency counted the input handlers' wakeups ($input_before -> $input_after) and batch work's"
+"$STATS" -1 > "$tmp/lat.txt"
+ktap_result "$(grep -Eq '^ +input +[1-9][0-9]* +<[0-9.]+[nmu]?s +<' "$tmp/lat.txt"; echo $?)" \
+	"reflex-stats -1 shows the input class's wakeups with p50 and p99"
+grep -E '^ +(input|other) ' "$tmp/lat.txt" | sed 's/^/# /'
 check_run "1 kHz" "$tmp/a.json" "$tmp/a.jsonl"
 jq -c . "$tmp/a.json" | sed 's/^/# /'
 

@@ -36,7 +36,7 @@ do {									\
 } while (0)
 
 #define MS	1000000ULL
-#define NR_TESTS 76
+#define NR_TESTS 84
 
 static void test_vtime_before(void)
 {
@@ -199,6 +199,39 @@ static void test_tunables_table(void)
 	CHECK(bytes == sizeof(struct reflex_tunables) &&
 	      sizeof(struct reflex_tunables) == 104,
 	      "tunables: with version they fill all 104 bytes of the struct");
+}
+
+static void test_latency(void)
+{
+	__u64 h[REFLEX_LAT_BUCKETS] = { 0 };
+
+	CHECK(reflex_lat_bucket(0) == 0 && reflex_lat_bucket(1) == 0,
+	      "latency: 0 and 1 ns are bucket 0");
+	CHECK(reflex_lat_bucket(2) == 1 && reflex_lat_bucket(3) == 1 &&
+	      reflex_lat_bucket(4) == 2, "latency: 2, 3 ns bucket 1; 4 ns bucket 2");
+	CHECK(reflex_lat_bucket(1023) == 9 && reflex_lat_bucket(1024) == 10,
+	      "latency: 1023 ns bucket 9, 1024 ns bucket 10");
+	/* 2^31 ns = 2147483648 ns, about 2.1 s */
+	CHECK(reflex_lat_bucket(2147483648ULL) == 31 &&
+	      reflex_lat_bucket(4294967295ULL) == 31 &&
+	      reflex_lat_bucket(1ULL << 40) == 31,
+	      "latency: 2^31 ns and above are the last bucket, 31");
+	CHECK(reflex_lat_percentile(h, 500) == -1, "latency: no waits, no percentile");
+	h[5] = 100;
+	CHECK(reflex_lat_percentile(h, 500) == 5 && reflex_lat_percentile(h, 999) == 5,
+	      "latency: all in bucket 5: p50 and p99.9 are bucket 5");
+	h[5] = 0;
+	h[3] = 99;
+	h[10] = 1;
+	/* 100 waits: the 99th is in bucket 3, the 100th (p99.9) in bucket 10 */
+	CHECK(reflex_lat_percentile(h, 990) == 3 && reflex_lat_percentile(h, 999) == 10,
+	      "latency: 99 in bucket 3, 1 in bucket 10: p99 is 3, p99.9 is 10");
+	h[3] = 50;
+	h[4] = 50;
+	h[10] = 0;
+	/* the 50th of 100 is the last of bucket 3 */
+	CHECK(reflex_lat_percentile(h, 500) == 3 && reflex_lat_percentile(h, 510) == 4,
+	      "latency: 50/50 in buckets 3 and 4: p50 is 3, p51 is 4");
 }
 
 static void test_classes(void)
@@ -373,6 +406,7 @@ int main(void)
 	test_clamp();
 	test_settings();
 	test_tunables_table();
+	test_latency();
 	test_classes();
 	test_preempt();
 	test_ioctls();

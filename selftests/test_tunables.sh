@@ -16,7 +16,7 @@ need_root
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"; consumer_kill; kill $(jobs -p) 2>/dev/null' EXIT
-ROUNDS=30
+ROUNDS=15
 
 ktap_plan 11
 

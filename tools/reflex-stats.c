@@ -40,7 +40,7 @@
 static const char *prog_name = "reflex-stats";
 
 static struct {
-	bool once, json, pretty;
+	bool once, json, pretty, latency;
 	double interval;
 	__u64 count;
 } opt = { .interval = 1.0 };
@@ -54,16 +54,27 @@ struct snapshot {
 	__u64 classed[REFLEX_NR_TC];	/* tasks with a live mark, by class */
 	__u32 game;			/* the game's tgid, 0 for none */
 	char state[16];
+	__u64 lat[REFLEX_NR_TC][REFLEX_LAT_BUCKETS];	/* summed */
+};
+
+/* The thread classes by enum reflex_task_class, for people. */
+static const char *const class_names[REFLEX_NR_TC] = {
+	[REFLEX_TC_OTHER] = "other",
+	[REFLEX_TC_GAME] = "game",
+	[REFLEX_TC_GPU] = "gpu",
+	[REFLEX_TC_COMPOSITOR] = "compositor",
+	[REFLEX_TC_AUDIO] = "audio",
+	[REFLEX_TC_INPUT] = "input",
 };
 
 static struct {
 	__u64 pins;			/* reflex_pins_id() when opened */
-	int stats, counts, tasks, tunables, game, guess;
+	int stats, counts, tasks, tunables, game, guess, lat;
 	int nr_cpus;
 	const char *names[NR_FIELDS];	/* from BTF */
 	struct btf *btf;
 } m = { .stats = -1, .counts = -1, .tasks = -1, .tunables = -1, .game = -1,
-	.guess = -1 };
+	.guess = -1, .lat = -1 };
 
 /* Field names of struct reflex_stats, from the stats map's own BTF. */
 static int load_field_names(const struct bpf_map_info *info)
@@ -99,9 +110,10 @@ static int open_maps(void)
 	m.tunables = reflex_map_open(REFLEX_M_TUNABLES, 0, NULL);
 	m.game = reflex_map_open(REFLEX_M_GAME, 0, NULL);
 	m.guess = reflex_map_open(REFLEX_M_GAME_GUESS, 0, NULL);
+	m.lat = reflex_map_open(REFLEX_M_LATENCY, 0, NULL);
 	m.nr_cpus = libbpf_num_possible_cpus();
 	if (m.counts < 0 || m.tasks < 0 || m.tunables < 0 || m.game < 0 ||
-	    m.guess < 0 ||
+	    m.guess < 0 || m.lat < 0 ||
 	    m.nr_cpus <= 0)
 		return -1;
 	return 0;
@@ -145,6 +157,28 @@ static void count_classes(struct snapshot *s)
 			  g.tgid ? g.tgid : guess.tgid;
 }
 
+/* The latency histograms, summed over the CPUs. */
+static int take_latency(struct snapshot *s)
+{
+	struct reflex_latency *percpu;
+	__u32 key = 0;
+	int cpu, c, b;
+
+	percpu = calloc(m.nr_cpus, sizeof(*percpu));
+	if (!percpu)
+		return -ENOMEM;
+	if (bpf_map_lookup_elem(m.lat, &key, percpu)) {
+		free(percpu);
+		return -1;
+	}
+	for (cpu = 0; cpu < m.nr_cpus; cpu++)
+		for (c = 0; c < REFLEX_NR_TC; c++)
+			for (b = 0; b < REFLEX_LAT_BUCKETS; b++)
+				s->lat[c][b] += percpu[cpu].hist[c][b];
+	free(percpu);
+	return 0;
+}
+
 static int take(struct snapshot *s)
 {
 	struct reflex_stats *percpu;
@@ -165,6 +199,8 @@ static int take(struct snapshot *s)
 		for (i = 0; i < NR_FIELDS; i++)
 			s->f[i] += ((__u64 *)&percpu[cpu])[i];
 	free(percpu);
+	if (take_latency(s))
+		return -errno;
 	for (ring = 0; ring < REFLEX_NR_EVENT_RINGS; ring++) {
 		if (bpf_map_lookup_elem(m.counts, &ring, &c))
 			return -errno;
@@ -228,10 +264,68 @@ static void print_rates(const struct snapshot *a, const struct snapshot *b)
 	fflush(stdout);
 }
 
+/*
+ * A percentile as the bound of its log2 bucket: "<66us" says the wait was
+ * below 2^16 ns.  "-" when nothing was counted.
+ */
+static void fmt_bucket(int b, char *buf, size_t len)
+{
+	double v = b < 0 ? 0 : (double)(1ULL << (b + 1));
+
+	if (b < 0)
+		snprintf(buf, len, "-");
+	else if (v < 1e3)
+		snprintf(buf, len, "<%.0fns", v);
+	else if (v < 1e6)
+		snprintf(buf, len, "<%.0fus", v / 1e3);
+	else if (v < 1e9)
+		snprintf(buf, len, "<%.1fms", v / 1e6);
+	else
+		snprintf(buf, len, "<%.1fs", v / 1e9);
+}
+
+static __u64 lat_count(const __u64 *hist)
+{
+	__u64 n = 0;
+	int b;
+
+	for (b = 0; b < REFLEX_LAT_BUCKETS; b++)
+		n += hist[b];
+	return n;
+}
+
+/*
+ * -L: for each class, the wakeups of the interval and their p50, p99,
+ * p99.9 of wake-to-run latency (between snapshots @a and @b).
+ */
+static void print_latency(const struct snapshot *a, const struct snapshot *b)
+{
+	__u64 d[REFLEX_LAT_BUCKETS];
+	char p50[16], p99[16], p999[16];
+	int c, i;
+
+	printf("%-9s %-10s %10s %9s %9s %9s\n", b->state, "class", "wakeups",
+	       "p50", "p99", "p99.9");
+	for (c = REFLEX_NR_TC - 1; c >= 0; c--) {
+		for (i = 0; i < REFLEX_LAT_BUCKETS; i++)
+			d[i] = b->lat[c][i] - (a ? a->lat[c][i] : 0);
+		fmt_bucket(reflex_lat_percentile(d, 500), p50, sizeof(p50));
+		fmt_bucket(reflex_lat_percentile(d, 990), p99, sizeof(p99));
+		fmt_bucket(reflex_lat_percentile(d, 999), p999, sizeof(p999));
+		printf("%-9s %-10s %10llu %9s %9s %9s\n", "", class_names[c],
+		       (unsigned long long)lat_count(d), p50, p99, p999);
+	}
+	fflush(stdout);
+}
+
 static void print_totals(const struct snapshot *s)
 {
+	static const __u32 permille[] = { 500, 990, 999 };
+	static const char *const keys[] = { "p50_below_ns", "p99_below_ns",
+					    "p999_below_ns" };
 	struct json j;
 	size_t i;
+	int c, p, b;
 
 	if (!opt.json) {
 		printf("%-20s %s\n", "state", s->state);
@@ -251,6 +345,8 @@ static void print_totals(const struct snapshot *s)
 		printf("%-20s %llu\n", "gpu_tasks",
 		       (unsigned long long)s->classed[REFLEX_TC_GPU]);
 		printf("%-20s %u\n", "game_tgid", s->game);
+		printf("\nwake-to-run latency since the maps were created:\n");
+		print_latency(NULL, s);
 		return;
 	}
 	json_init(&j, stdout, opt.pretty);
@@ -268,6 +364,23 @@ static void print_totals(const struct snapshot *s)
 	json_u64(&j, "compositor_tasks", s->classed[REFLEX_TC_COMPOSITOR]);
 	json_u64(&j, "gpu_tasks", s->classed[REFLEX_TC_GPU]);
 	json_u64(&j, "game_tgid", s->game);
+	json_obj_begin(&j, "latency");
+	for (c = 0; c < REFLEX_NR_TC; c++) {
+		json_obj_begin(&j, class_names[c]);
+		json_u64(&j, "count", lat_count(s->lat[c]));
+		/* The bound of the bucket, in ns; 0 when nothing was counted. */
+		for (p = 0; p < 3; p++) {
+			int b = reflex_lat_percentile(s->lat[c], permille[p]);
+
+			json_u64(&j, keys[p], b < 0 ? 0 : 1ULL << (b + 1));
+		}
+		json_arr_begin(&j, "buckets");
+		for (b = 0; b < REFLEX_LAT_BUCKETS; b++)
+			json_u64(&j, NULL, s->lat[c][b]);
+		json_arr_end(&j);
+		json_obj_end(&j);
+	}
+	json_obj_end(&j);
 	json_obj_end(&j);
 	json_finish(&j);
 }
@@ -287,6 +400,9 @@ static void usage(FILE *f)
 "interval, or every counter once.  Needs root: the pins are root-only.\n"
 "\n"
 "  -1, --once          print every counter once (totals) and exit\n"
+"  -L, --latency       per interval and thread class: wakeups, and the p50,\n"
+"                      p99 and p99.9 of the wait from becoming runnable to\n"
+"                      running (\"<66us\": below 65.5 us, log2 buckets)\n"
 "  -i, --interval S    seconds between lines (default 1; 0.01 to 86400)\n"
 "  -c, --count N       stop after N lines\n"
 "  -j, --json          JSON: totals, one object per line\n"
@@ -306,6 +422,7 @@ static int parse_args(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "once", no_argument, NULL, '1' },
+		{ "latency", no_argument, NULL, 'L' },
 		{ "interval", required_argument, NULL, 'i' },
 		{ "count", required_argument, NULL, 'c' },
 		{ "json", no_argument, NULL, 'j' },
@@ -316,10 +433,13 @@ static int parse_args(int argc, char **argv)
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "1i:c:jphV", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "1Li:c:jphV", opts, NULL)) != -1) {
 		switch (c) {
 		case '1':
 			opt.once = true;
+			break;
+		case 'L':
+			opt.latency = true;
 			break;
 		case 'i':
 			if (reflex_arg_seconds("-i", optarg, 0.01, 86400,
@@ -376,7 +496,7 @@ int main(int argc, char **argv)
 	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	if (!opt.json)
+	if (!opt.json && !opt.latency)
 		print_header();
 	while (!stop && (!opt.count || lines < opt.count)) {
 		struct timespec ts = {
@@ -399,6 +519,8 @@ int main(int argc, char **argv)
 		}
 		if (opt.json)
 			print_totals(&b);
+		else if (opt.latency)
+			print_latency(&a, &b);
 		else
 			print_rates(&a, &b);
 		a = b;

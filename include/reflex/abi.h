@@ -48,6 +48,7 @@
 #define REFLEX_MAP_TASK_CLASSES	"task_classes"
 #define REFLEX_MAP_GAME		"game"
 #define REFLEX_MAP_GAME_GUESS	"game_guess"
+#define REFLEX_MAP_LATENCY	"latency"
 
 /*
  * Input event ring buffers: one per CPU modulo 16, so that a flood on one
@@ -198,6 +199,19 @@ struct reflex_stats {
 	__u64 game_exits;	/* the set or guessed game's process exited */
 	__u64 cpu_online;	/* CPUs that came online (hotplug) */
 	__u64 cpu_offline;	/* CPUs that went offline */
+};
+
+/*
+ * Wake-to-run latency (maps/latency, a one-entry PERCPU_ARRAY): for each
+ * thread class (enum reflex_task_class, the class the task had when it
+ * became runnable), how long tasks waited from becoming runnable
+ * (ops.runnable) to running (ops.running), in log2 buckets: hist[c][b]
+ * counts waits of 2^b to 2^(b+1) - 1 ns, the last bucket everything
+ * longer.  Each CPU counts the tasks it ran; readers sum the CPUs.
+ */
+#define REFLEX_LAT_BUCKETS	32
+struct reflex_latency {
+	__u64 hist[REFLEX_NR_TC][REFLEX_LAT_BUCKETS];
 };
 
 /*

@@ -44,6 +44,58 @@
 	X(preempt_min_run_ns,	250 * REFLEX_US, 0,		100 * REFLEX_MS) \
 	X(starve_ns,		100 * REFLEX_MS, 10 * REFLEX_MS, 2 * REFLEX_S)
 
+/* The latency bucket of a wait of @ns: floor(log2(@ns)), at most the last. */
+static inline __u32 reflex_lat_bucket(__u64 ns)
+{
+	__u32 b = 0;
+
+	if (ns >> 32)
+		return REFLEX_LAT_BUCKETS - 1;
+	if (ns >> 16) {
+		b += 16;
+		ns >>= 16;
+	}
+	if (ns >> 8) {
+		b += 8;
+		ns >>= 8;
+	}
+	if (ns >> 4) {
+		b += 4;
+		ns >>= 4;
+	}
+	if (ns >> 2) {
+		b += 2;
+		ns >>= 2;
+	}
+	if (ns >> 1)
+		b += 1;
+	return b < REFLEX_LAT_BUCKETS ? b : REFLEX_LAT_BUCKETS - 1;
+}
+
+/*
+ * The bucket that holds the @permille-th per mille of the waits counted in
+ * @hist (REFLEX_LAT_BUCKETS of them): the wait is below 2^(bucket + 1)
+ * ns.  -1 when @hist is empty.
+ */
+static inline int reflex_lat_percentile(const __u64 *hist, __u32 permille)
+{
+	__u64 total = 0, seen = 0, want;
+	int b;
+
+	for (b = 0; b < REFLEX_LAT_BUCKETS; b++)
+		total += hist[b];
+	if (!total)
+		return -1;
+	/* The smallest bucket with at least ceil(total * permille / 1000). */
+	want = (total * permille + 999) / 1000;
+	for (b = 0; b < REFLEX_LAT_BUCKETS; b++) {
+		seen += hist[b];
+		if (seen >= want)
+			return b;
+	}
+	return REFLEX_LAT_BUCKETS - 1;
+}
+
 /* How many wakeups away from an evdev reader a task may be and still
  * count as an input handler (1: woken by a reader; 2: woken by that). */
 #define REFLEX_INPUT_CHAIN_MAX	2
