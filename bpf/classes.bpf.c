@@ -125,9 +125,9 @@ int BPF_PROG(reflex_ioctl, struct file *file, unsigned int cmd,
 	     unsigned long arg)
 {
 	struct inode *inode = file->f_inode;
-	struct task_struct *p;
+	const struct reflex_settings *set;
 	struct reflex_task_ctx *tctx;
-	struct reflex_settings set;
+	struct task_struct *p;
 	u32 major, flags = 0;
 	int kind;
 	u64 now;
@@ -155,8 +155,9 @@ int BPF_PROG(reflex_ioctl, struct file *file, unsigned int cmd,
 	if (kind == REFLEX_IOCTL_KMS_COMMIT) {
 		tctx->kms_ns = now;
 		stat_inc(kms_marks);
-		get_settings(&set);
-		proc_note(p, &set, now, PROC_KMS);
+		set = get_settings(now);
+		if (set)
+			proc_note(p, set, now, PROC_KMS);
 	} else {
 		tctx->audio_ns = now;
 		stat_inc(audio_marks);
@@ -196,8 +197,8 @@ SEC("tp_btf/dma_fence_init")
 int BPF_PROG(reflex_fence_init, struct dma_fence *fence)
 {
 	struct task_struct *p = bpf_get_current_task_btf();
+	const struct reflex_settings *set;
 	struct reflex_task_ctx *tctx;
-	struct reflex_settings set;
 	u64 now;
 
 	if (!in_task_context())
@@ -208,8 +209,9 @@ int BPF_PROG(reflex_fence_init, struct dma_fence *fence)
 	now = bpf_ktime_get_ns();
 	tctx->gpu_ns = now;
 	stat_inc(gpu_marks);
-	get_settings(&set);
-	proc_note(p, &set, now, PROC_GPU);
+	set = get_settings(now);
+	if (set)
+		proc_note(p, set, now, PROC_GPU);
 	task_info_update(p, tctx, 0, 0, 0);
 	return 0;
 }

@@ -52,24 +52,25 @@ SEC("fentry/input_event")
 int BPF_PROG(reflex_input_event, struct input_dev *dev, unsigned int type,
 	     unsigned int code, int value)
 {
-	struct reflex_settings set;
 	struct reflex_event_src src = {
 		.type = type,
 		.code = code,
 		.value = value,
 	};
 	u64 now = bpf_ktime_get_ns();
+	u32 key = 0;
 
 	stat_inc(input_events);
 	if (type != REFLEX_EV_SYN)
 		last_input_ns = now;
 
-	get_settings(&set);
 	src.dev = input_dev_number(dev);
 	src.bustype = dev->id.bustype;
 	src.vendor = dev->id.vendor;
 	src.product = dev->id.product;
-	reflex_emit(&src, now, set.event_codes);
+	/* Privacy is read at every event, not from the settings' copy. */
+	reflex_emit(&src, now,
+		    reflex_codes_on(bpf_map_lookup_elem(&tunables, &key)));
 	return 0;
 }
 
@@ -77,22 +78,22 @@ SEC("fentry/input_event_to_user")
 int BPF_PROG(reflex_input_read, char *buffer, const struct input_event *event)
 {
 	struct task_struct *p = bpf_get_current_task_btf();
+	const struct reflex_settings *set;
 	struct reflex_task_ctx *tctx;
-	struct reflex_settings set;
 	u64 now = bpf_ktime_get_ns();
 
 	stat_inc(input_reads);
 	tctx = task_ctx_get(p, true);
-	if (!tctx)
+	set = get_settings(now);
+	if (!tctx || !set)
 		return 0;
-	get_settings(&set);
 	if (tctx->input_depth || !reflex_within(now, tctx->input_ns,
-						set.handler_ttl_ns))
+						set->handler_ttl_ns))
 		stat_inc(handler_marks);
 	tctx->input_ns = now;
 	tctx->input_depth = 0;
 	task_info_update(p, tctx, 1, 0, 0);
-	proc_note(p, &set, now, PROC_INPUT);
+	proc_note(p, set, now, PROC_INPUT);
 	return 0;
 }
 

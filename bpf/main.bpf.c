@@ -27,6 +27,7 @@ char _license[] SEC("license") = "GPL";
 
 struct reflex_stats_map stats SEC(".maps");
 struct reflex_tunables_map tunables SEC(".maps");
+struct reflex_settings_map settings SEC(".maps");
 struct reflex_task_ctx_map task_ctx SEC(".maps");
 struct reflex_task_classes_map task_classes SEC(".maps");
 
@@ -80,6 +81,19 @@ static u64 vtime_now;
 
 static const u32 zero;
 
+__hidden void refresh_settings(struct reflex_settings_cache *c, u64 now)
+{
+	int clamped, bad_version;
+
+	clamped = reflex_settings_get(bpf_map_lookup_elem(&tunables, &zero),
+				      &c->s, &bad_version);
+	if (clamped)
+		stat_add(tunable_clamped, clamped);
+	if (bad_version)
+		stat_inc(tunable_bad_version);
+	c->at = now;
+}
+
 __hidden void task_info_update(struct task_struct *p,
 			       const struct reflex_task_ctx *tctx,
 			       u64 events, u64 boosts, u64 preempts)
@@ -110,15 +124,22 @@ __hidden void task_info_update(struct task_struct *p,
 s32 BPF_STRUCT_OPS(reflex_select_cpu, struct task_struct *p, s32 prev_cpu,
 		   u64 wake_flags)
 {
-	struct reflex_settings set;
+	struct reflex_task_ctx *tctx = task_ctx_get(p, false);
+	const struct reflex_settings *set;
 	s32 cpu;
 
 	cpu = scx_bpf_select_cpu_and(p, prev_cpu, wake_flags, p->cpus_ptr, 0);
-	if (cpu < 0)
+	if (cpu < 0) {
+		/* enqueue, which comes next, need not look again */
+		if (tctx)
+			tctx->no_idle = true;
 		return prev_cpu;
+	}
 	/* The CPU is idle and now claimed: queue the task on it directly. */
-	get_settings(&set);
-	scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL, set.slice_ns, 0);
+	set = get_settings(bpf_ktime_get_ns());
+	if (!set)
+		return cpu;
+	scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL, set->slice_ns, 0);
 	stat_inc(select_idle);
 	return cpu;
 }
@@ -192,17 +213,27 @@ static bool preempt_for(struct task_struct *p, struct reflex_task_ctx *tctx,
 void BPF_STRUCT_OPS(reflex_enqueue, struct task_struct *p, u64 enq_flags)
 {
 	struct reflex_task_ctx *tctx = task_ctx_get(p, false);
-	struct reflex_settings set;
-	u64 boost = 0, vtime = vtime_now;
+	u64 boost = 0, vtime = vtime_now, now = bpf_ktime_get_ns();
+	const struct reflex_settings *set = get_settings(now);
 	int class = REFLEX_TC_OTHER;
+	bool looked = false;
 	s32 cpu;
 
 	stat_inc(enqueue);
-	get_settings(&set);
-
-	cpu = claim_idle_cpu(p);
+	if (!set)
+		return;
+	/*
+	 * A wakeup that went through select_cpu has been offered every idle
+	 * CPU already; anything else (queued wakeups, tasks allowed on one
+	 * CPU, requeues) asks here.
+	 */
+	if (tctx) {
+		looked = tctx->no_idle;
+		tctx->no_idle = false;
+	}
+	cpu = looked ? -1 : claim_idle_cpu(p);
 	if (cpu >= 0) {
-		scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL_ON | cpu, set.slice_ns,
+		scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL_ON | cpu, set->slice_ns,
 				   enq_flags);
 		stat_inc(enqueue_idle);
 		return;
@@ -210,15 +241,15 @@ void BPF_STRUCT_OPS(reflex_enqueue, struct task_struct *p, u64 enq_flags)
 
 	if (tctx) {
 		class = tctx->class;
-		boost = reflex_class_boost(class, &set);
-		if (boost && preempt_for(p, tctx, class, &set, enq_flags))
+		boost = reflex_class_boost(class, set);
+		if (boost && preempt_for(p, tctx, class, set, enq_flags))
 			return;
 		vtime = tctx->vtime;
-		tctx->enq_ns = bpf_ktime_get_ns();
+		tctx->enq_ns = now;
 	}
-	scx_bpf_dsq_insert_vtime(p, REFLEX_DSQ_SHARED, set.slice_ns,
+	scx_bpf_dsq_insert_vtime(p, REFLEX_DSQ_SHARED, set->slice_ns,
 				 reflex_deadline(vtime, vtime_now,
-						 set.slice_lag_ns, boost),
+						 set->slice_lag_ns, boost),
 				 enq_flags);
 	stat_inc(enqueue_shared);
 	if (boost && tctx) {
@@ -269,10 +300,9 @@ static bool rescue_starved(const struct reflex_settings *set)
 
 void BPF_STRUCT_OPS(reflex_dispatch, s32 cpu, struct task_struct *prev)
 {
-	struct reflex_settings set;
+	const struct reflex_settings *set = get_settings(bpf_ktime_get_ns());
 
-	get_settings(&set);
-	if (rescue_starved(&set))
+	if (!set || rescue_starved(set))
 		return;
 	if (scx_bpf_dsq_move_to_local(REFLEX_DSQ_SHARED)) {
 		stat_inc(dispatch_shared);
@@ -284,7 +314,7 @@ void BPF_STRUCT_OPS(reflex_dispatch, s32 cpu, struct task_struct *prev)
 	 * that a task queued meanwhile waits at most one slice.
 	 */
 	if (prev && (prev->scx.flags & SCX_TASK_QUEUED)) {
-		scx_bpf_task_set_slice(prev, set.slice_ns);
+		scx_bpf_task_set_slice(prev, set->slice_ns);
 		stat_inc(dispatch_keep);
 		return;
 	}
@@ -300,14 +330,13 @@ void BPF_STRUCT_OPS(reflex_runnable, struct task_struct *p, u64 enq_flags)
 {
 	struct reflex_task_ctx *tctx = task_ctx_get(p, false);
 	u64 now = bpf_ktime_get_ns();
-	struct reflex_settings set;
+	const struct reflex_settings *set = get_settings(now);
 
-	if (!tctx)
+	if (!tctx || !set)
 		return;
-	get_settings(&set);
 	if (enq_flags & SCX_ENQ_WAKEUP)
-		input_chain_wakeup(p, &set);
-	tctx->class = task_class_now(p, tctx, &set, now);
+		input_chain_wakeup(p, set);
+	tctx->class = task_class_now(p, tctx, set, now);
 	tctx->runnable_ns = now;
 }
 

@@ -168,6 +168,27 @@ struct reflex_tunables_map {
 	__type(value, struct reflex_tunables);
 };
 
+/*
+ * The tunables as the scheduler uses them: checked (clamped) into a struct
+ * reflex_settings once, and kept per CPU (maps/settings) for
+ * REFLEX_SETTINGS_TTL_NS, so that the hot paths neither read nor clamp
+ * every tunable on every call.  A change reaches every CPU within that
+ * time.
+ */
+#define REFLEX_SETTINGS_TTL_NS	(10 * REFLEX_MS)
+
+struct reflex_settings_cache {
+	struct reflex_settings s;
+	u64 at;			/* when it was checked; 0: never */
+};
+
+struct reflex_settings_map {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, u32);
+	__type(value, struct reflex_settings_cache);
+};
+
 /* What the scheduler keeps per task. */
 struct reflex_task_ctx {
 	u64 vtime;		/* virtual run time; the queue key is derived */
@@ -181,6 +202,7 @@ struct reflex_task_ctx {
 	u32 input_depth;	/* 0: read evdev itself; n: n wakeups away */
 	u32 class;		/* enum reflex_task_class at the last enqueue */
 	bool in_drm_ioctl;	/* its last ioctl was a DRM driver ioctl */
+	bool no_idle;		/* select_cpu found no idle CPU for it */
 };
 
 struct reflex_task_ctx_map {
@@ -200,6 +222,7 @@ struct reflex_task_classes_map {
 
 extern struct reflex_stats_map stats SEC(".maps");
 extern struct reflex_tunables_map tunables SEC(".maps");
+extern struct reflex_settings_map settings SEC(".maps");
 extern struct reflex_task_ctx_map task_ctx SEC(".maps");
 extern struct reflex_task_classes_map task_classes SEC(".maps");
 
@@ -218,18 +241,25 @@ do {									\
 } while (0)
 #define stat_inc(field)	stat_add(field, 1)
 
-/* The tunables as the scheduler may use them; what was wrong is counted. */
-static __always_inline void get_settings(struct reflex_settings *s)
+/* main.bpf.c: check the tunables into @c, counting what was wrong. */
+__hidden void refresh_settings(struct reflex_settings_cache *c, u64 now);
+
+/*
+ * The settings for this CPU at @now (CLOCK_MONOTONIC), checked again when
+ * older than REFLEX_SETTINGS_TTL_NS.  NULL only if the per-CPU map cannot
+ * be looked up, which does not happen.
+ */
+static __always_inline const struct reflex_settings *get_settings(u64 now)
 {
-	int clamped, bad_version;
+	struct reflex_settings_cache *c;
 	u32 key = 0;
 
-	clamped = reflex_settings_get(bpf_map_lookup_elem(&tunables, &key), s,
-				      &bad_version);
-	if (clamped)
-		stat_add(tunable_clamped, clamped);
-	if (bad_version)
-		stat_inc(tunable_bad_version);
+	c = bpf_map_lookup_elem(&settings, &key);
+	if (!c)
+		return NULL;
+	if (!c->at || now - c->at >= REFLEX_SETTINGS_TTL_NS)
+		refresh_settings(c, now);
+	return &c->s;
 }
 
 static __always_inline struct reflex_task_ctx *

@@ -176,6 +176,16 @@ struct reflex_settings {
 };
 
 /*
+ * Whether input records may carry key codes and values: only when the
+ * entry is of this version and event_codes is exactly 1.  Privacy fails
+ * closed: anything else, out of range or unreadable, is off.
+ */
+static inline int reflex_codes_on(const struct reflex_tunables *t)
+{
+	return t && t->version == REFLEX_TUNABLES_VERSION && t->event_codes == 1;
+}
+
+/*
  * The settings from what the tunables map holds (NULL: nothing), every
  * field clamped into range.  An entry never initialised (version 0), or of
  * another version, yields the defaults; *@bad_version says it was another.
@@ -198,8 +208,7 @@ static inline int reflex_settings_get(const struct reflex_tunables *t,
 	c.name = reflex_clamp(t->name, (lo), (hi), &clamped);
 	REFLEX_TUNABLES(REFLEX_CLAMP)
 #undef REFLEX_CLAMP
-	if (t->event_codes != 1)
-		c.event_codes = 0;
+	c.event_codes = reflex_codes_on(t);
 	s->slice_ns = c.slice_ns;
 	s->slice_lag_ns = c.slice_lag_ns;
 	s->input_window_ns = c.input_window_ns;
