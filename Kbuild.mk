@@ -58,6 +58,12 @@ $(if $(shell $(PKG_CONFIG) --exists libbpf && echo y),,\
 	$(call need,libbpf not found by $(PKG_CONFIG) (libbpf-dev)))
 endef
 
+# The input hook reads x86's preempt_count layout (bpf/reflex.bpf.h), and
+# the kernels the tests boot are Debian's amd64 ones.
+ifneq ($(shell uname -m),x86_64)
+$(error scx_reflex: this is $(shell uname -m); scx_reflex builds for x86-64 only (see README.md, Requirements))
+endif
+
 # ---- flags ------------------------------------------------------------------
 # -fms-extensions: 7.x vmlinux.h embeds anonymous structs by tag, which clang
 # otherwise drops without a word.
@@ -79,7 +85,8 @@ USER_LDLIBS = $(LIBBPF_LIBS)
 # quiet_cmd_NAME is the one line printed for it without V=1.  The command
 # that last built a target is saved in .<target>.cmd; the rule runs again
 # when a prerequisite is newer than the target or when today's command is
-# not the saved one.  Rules using it depend on FORCE.
+# not the saved one.  Rules using it depend on FORCE; phony prerequisites
+# do not count as newer.
 
 cmd-file = $(dir $@).$(notdir $@).cmd
 squote := '
@@ -94,7 +101,7 @@ else
 show-cmd = $(if $(quiet_cmd_$(1)),printf '  %-9s %s\n' $(quiet_cmd_$(1));)
 endif
 
-if_changed = $(if $(filter-out FORCE,$?)$(cmd-changed),			\
+if_changed = $(if $(filter-out $(PHONY),$?)$(cmd-changed),		\
 	@set -e; mkdir -p $(dir $@);					\
 	$(show-cmd)							\
 	$(cmd_$(1));							\
@@ -170,10 +177,11 @@ $(objtree)/%.o: $(srctree)/%.c FORCE
 	$(check_libbpf)
 	$(call if_changed,cc_o)
 
+# The including Makefile ends with `.PHONY: $(PHONY)`, once it has added
+# its own targets (a prerequisite list is expanded when it is read).
 PHONY += FORCE
 FORCE:
 
-.PHONY: $(PHONY)
 .DELETE_ON_ERROR:
 # Objects between a source and a program are kept: if_changed needs them.
 .SECONDARY:

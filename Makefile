@@ -98,3 +98,4 @@ help:
 	@sed -n '3,17p' $(srctree)/Makefile | sed 's/^# \{0,1\}//'
 
 PHONY += all pin unpin vmlinux run check deps clean help
+.PHONY: $(PHONY)
