@@ -53,9 +53,6 @@ struct {
 	__type(value, struct reflex_proc);
 } proc_signals SEC(".maps");
 
-/* A guess stands this long without being confirmed again. */
-#define REFLEX_GAME_GUESS_TTL_NS	(30 * 1000000000ULL)
-
 static const u32 zero;
 
 __hidden void proc_note(struct task_struct *p,
@@ -96,12 +93,9 @@ static __always_inline u32 game_tgid(u64 now)
 	struct reflex_game *set = bpf_map_lookup_elem(&game, &zero);
 	struct reflex_game_guess *g = bpf_map_lookup_elem(&game_guess, &zero);
 
-	if (!set || set->tgid == REFLEX_GAME_NONE)
+	if (!set || !g)
 		return 0;
-	if (set->tgid)
-		return set->tgid;
-	return g && reflex_within(now, g->ns, REFLEX_GAME_GUESS_TTL_NS) ?
-	       g->tgid : 0;
+	return reflex_game_tgid(set->tgid, g->tgid, g->ns, now);
 }
 
 __hidden int task_class_now(struct task_struct *p,
@@ -125,8 +119,8 @@ int BPF_PROG(reflex_ioctl, struct file *file, unsigned int cmd,
 	     unsigned long arg)
 {
 	struct inode *inode = file->f_inode;
-	const struct reflex_settings *set;
 	struct reflex_task_ctx *tctx;
+	struct reflex_settings fb;
 	struct task_struct *p;
 	u32 major, flags = 0;
 	int kind;
@@ -155,9 +149,7 @@ int BPF_PROG(reflex_ioctl, struct file *file, unsigned int cmd,
 	if (kind == REFLEX_IOCTL_KMS_COMMIT) {
 		tctx->kms_ns = now;
 		stat_inc(kms_marks);
-		set = get_settings(now);
-		if (set)
-			proc_note(p, set, now, PROC_KMS);
+		proc_note(p, get_settings(now, &fb, false), now, PROC_KMS);
 	} else {
 		tctx->audio_ns = now;
 		stat_inc(audio_marks);
@@ -186,10 +178,9 @@ int BPF_PROG(reflex_process_exit, struct task_struct *p)
 	    __sync_bool_compare_and_swap(&set->tgid, tgid, 0))
 		stat_inc(game_exits);
 	g = bpf_map_lookup_elem(&game_guess, &zero);
-	if (g && g->tgid == tgid) {
-		g->tgid = 0;
+	if (g && g->tgid == tgid &&
+	    __sync_bool_compare_and_swap(&g->tgid, tgid, 0))
 		stat_inc(game_exits);
-	}
 	return 0;
 }
 
@@ -197,8 +188,8 @@ SEC("tp_btf/dma_fence_init")
 int BPF_PROG(reflex_fence_init, struct dma_fence *fence)
 {
 	struct task_struct *p = bpf_get_current_task_btf();
-	const struct reflex_settings *set;
 	struct reflex_task_ctx *tctx;
+	struct reflex_settings fb;
 	u64 now;
 
 	if (!in_task_context())
@@ -209,9 +200,7 @@ int BPF_PROG(reflex_fence_init, struct dma_fence *fence)
 	now = bpf_ktime_get_ns();
 	tctx->gpu_ns = now;
 	stat_inc(gpu_marks);
-	set = get_settings(now);
-	if (set)
-		proc_note(p, set, now, PROC_GPU);
+	proc_note(p, get_settings(now, &fb, false), now, PROC_GPU);
 	task_info_update(p, tctx, 0, 0, 0);
 	return 0;
 }

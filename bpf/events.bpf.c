@@ -7,7 +7,7 @@
  * that a burst on one CPU cannot crowd out another CPU's events, and
  * per-ring counters (event_counts) so that no event is lost silently.
  * reflex_emit() is the whole write path; the input hook (input.bpf.c) and
- * the host test program (selftests/progs/emit_test.bpf.c, linked with this
+ * the host test program (selftests/progs/emit.bpf.c, linked with this
  * unit) both use it.
  *
  * The ring is picked with a 16-way switch over statically known maps

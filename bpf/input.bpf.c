@@ -81,12 +81,13 @@ int BPF_PROG(reflex_input_read, char *buffer, const struct input_event *event)
 	const struct reflex_settings *set;
 	struct reflex_task_ctx *tctx;
 	u64 now = bpf_ktime_get_ns();
+	struct reflex_settings fb;
 
 	stat_inc(input_reads);
 	tctx = task_ctx_get(p, true);
-	set = get_settings(now);
-	if (!tctx || !set)
+	if (!tctx)
 		return 0;
+	set = get_settings(now, &fb, false);
 	if (tctx->input_depth || !reflex_within(now, tctx->input_ns,
 						set->handler_ttl_ns))
 		stat_inc(handler_marks);

@@ -81,16 +81,21 @@ static u64 vtime_now;
 
 static const u32 zero;
 
-__hidden void refresh_settings(struct reflex_settings_cache *c, u64 now)
+__hidden void check_settings(struct reflex_settings *s)
 {
 	int clamped, bad_version;
 
 	clamped = reflex_settings_get(bpf_map_lookup_elem(&tunables, &zero),
-				      &c->s, &bad_version);
+				      s, &bad_version);
 	if (clamped)
 		stat_add(tunable_clamped, clamped);
 	if (bad_version)
 		stat_inc(tunable_bad_version);
+}
+
+__hidden void refresh_settings(struct reflex_settings_cache *c, u64 now)
+{
+	check_settings(&c->s);
 	c->at = now;
 }
 
@@ -126,6 +131,7 @@ s32 BPF_STRUCT_OPS(reflex_select_cpu, struct task_struct *p, s32 prev_cpu,
 {
 	struct reflex_task_ctx *tctx = task_ctx_get(p, false);
 	const struct reflex_settings *set;
+	struct reflex_settings fb;
 	s32 cpu;
 
 	cpu = scx_bpf_select_cpu_and(p, prev_cpu, wake_flags, p->cpus_ptr, 0);
@@ -136,9 +142,7 @@ s32 BPF_STRUCT_OPS(reflex_select_cpu, struct task_struct *p, s32 prev_cpu,
 		return prev_cpu;
 	}
 	/* The CPU is idle and now claimed: queue the task on it directly. */
-	set = get_settings(bpf_ktime_get_ns());
-	if (!set)
-		return cpu;
+	set = get_settings(bpf_ktime_get_ns(), &fb, true);
 	scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL, set->slice_ns, 0);
 	stat_inc(select_idle);
 	return cpu;
@@ -214,14 +218,14 @@ void BPF_STRUCT_OPS(reflex_enqueue, struct task_struct *p, u64 enq_flags)
 {
 	struct reflex_task_ctx *tctx = task_ctx_get(p, false);
 	u64 boost = 0, vtime = vtime_now, now = bpf_ktime_get_ns();
-	const struct reflex_settings *set = get_settings(now);
+	const struct reflex_settings *set;
 	int class = REFLEX_TC_OTHER;
+	struct reflex_settings fb;
 	bool looked = false;
 	s32 cpu;
 
 	stat_inc(enqueue);
-	if (!set)
-		return;
+	set = get_settings(now, &fb, true);
 	/*
 	 * A wakeup that went through select_cpu has been offered every idle
 	 * CPU already; anything else (queued wakeups, tasks allowed on one
@@ -276,7 +280,7 @@ static bool rescue_starved(const struct reflex_settings *set)
 	int n = 0;
 
 	if (!bpf_ksym_exists(bpf_iter_scx_dsq_new) ||
-	    now - last < set->starve_ns / 4 ||
+	    (s64)(now - last) < (s64)(set->starve_ns / 4) ||
 	    !__sync_bool_compare_and_swap(&last_starve_scan, last, now))
 		return false;
 	bpf_for_each(scx_dsq, p, REFLEX_DSQ_SHARED, SCX_DSQ_ITER_REV) {
@@ -285,7 +289,8 @@ static bool rescue_starved(const struct reflex_settings *set)
 		if (++n > REFLEX_STARVE_SCAN)
 			break;
 		tctx = task_ctx_get(p, false);
-		if (!tctx || now - tctx->enq_ns < set->starve_ns)
+		/* enq_ns may be newer than now: another CPU wrote it since */
+		if (!tctx || (s64)(now - tctx->enq_ns) < (s64)set->starve_ns)
 			continue;
 		/* Moving a task where it may not run is a scheduler error. */
 		if (!bpf_cpumask_test_cpu(this_cpu, p->cpus_ptr))
@@ -300,9 +305,11 @@ static bool rescue_starved(const struct reflex_settings *set)
 
 void BPF_STRUCT_OPS(reflex_dispatch, s32 cpu, struct task_struct *prev)
 {
-	const struct reflex_settings *set = get_settings(bpf_ktime_get_ns());
+	struct reflex_settings fb;
+	const struct reflex_settings *set = get_settings(bpf_ktime_get_ns(),
+							 &fb, true);
 
-	if (!set || rescue_starved(set))
+	if (rescue_starved(set))
 		return;
 	if (scx_bpf_dsq_move_to_local(REFLEX_DSQ_SHARED)) {
 		stat_inc(dispatch_shared);
@@ -330,10 +337,12 @@ void BPF_STRUCT_OPS(reflex_runnable, struct task_struct *p, u64 enq_flags)
 {
 	struct reflex_task_ctx *tctx = task_ctx_get(p, false);
 	u64 now = bpf_ktime_get_ns();
-	const struct reflex_settings *set = get_settings(now);
+	const struct reflex_settings *set;
+	struct reflex_settings fb;
 
-	if (!tctx || !set)
+	if (!tctx)
 		return;
+	set = get_settings(now, &fb, true);
 	if (enq_flags & SCX_ENQ_WAKEUP)
 		input_chain_wakeup(p, set);
 	tctx->class = task_class_now(p, tctx, set, now);
@@ -445,6 +454,24 @@ s32 BPF_STRUCT_OPS(reflex_init_task, struct task_struct *p,
 	return task_ctx_get(p, true) ? 0 : -ENOMEM;
 }
 
+/*
+ * The CPUs that are possible but offline when the scheduler starts: from
+ * then on cpu_online and cpu_offline keep cpu_state right.
+ */
+static void mark_offline_cpus(void)
+{
+	const struct cpumask *online = scx_bpf_get_online_cpumask();
+	u32 nr = scx_bpf_nr_cpu_ids(), cpu;
+	struct reflex_cpu_state *cs;
+
+	bpf_for(cpu, 0, nr < REFLEX_MAX_CPUS ? nr : REFLEX_MAX_CPUS) {
+		cs = bpf_map_lookup_percpu_elem(&cpu_state, &zero, cpu);
+		if (cs)
+			cs->offline = !bpf_cpumask_test_cpu(cpu, online);
+	}
+	scx_bpf_put_cpumask(online);
+}
+
 s32 BPF_STRUCT_OPS_SLEEPABLE(reflex_init)
 {
 	struct reflex_tunables *t = bpf_map_lookup_elem(&tunables, &zero);
@@ -463,6 +490,7 @@ s32 BPF_STRUCT_OPS_SLEEPABLE(reflex_init)
 		ei->msg[0] = '\0';
 	}
 
+	mark_offline_cpus();
 	ret = scx_bpf_create_dsq(REFLEX_DSQ_SHARED, -1);
 	if (ret)
 		reflex_error("cannot create the shared queue: %d", ret);

@@ -6,7 +6,8 @@
  * unit owns its programs and maps:
  *
  *   main.bpf.c     the sched_ext ops, the struct_ops map, the maps every
- *                  unit touches (stats, tunables, task_ctx, task_classes)
+ *                  unit touches (stats, tunables, settings, task_ctx,
+ *                  task_classes)
  *   events.bpf.c   the 16 input event rings and the one way to write them
  *   input.bpf.c    the input hooks: who consumes input, and its chain
  *   classes.bpf.c  the GPU, compositor, audio and game signals
@@ -44,7 +45,6 @@
 #define ENOMEM		12
 #define ENOSPC		28
 
-#define REFLEX_PF_KTHREAD	0x00200000	/* PF_KTHREAD, <linux/sched.h> */
 #define REFLEX_S_IFMT		00170000	/* <linux/stat.h> */
 #define REFLEX_S_IFCHR		0020000
 #define REFLEX_MINORBITS	20		/* dev_t is major << 20 | minor */
@@ -95,6 +95,8 @@ bool scx_bpf_dsq_move(struct bpf_iter_scx_dsq *it__iter, struct task_struct *p,
 bool scx_bpf_task_set_slice(struct task_struct *p, u64 slice) __ksym;
 u64 scx_bpf_now(void) __ksym;
 bool bpf_cpumask_test_cpu(u32 cpu, const struct cpumask *cpumask) __ksym;
+const struct cpumask *scx_bpf_get_online_cpumask(void) __ksym;
+void scx_bpf_put_cpumask(const struct cpumask *cpumask) __ksym;
 void scx_bpf_error_bstr(char *fmt, unsigned long long *data,
 			u32 data__sz) __ksym;
 
@@ -241,25 +243,34 @@ do {									\
 } while (0)
 #define stat_inc(field)	stat_add(field, 1)
 
-/* main.bpf.c: check the tunables into @c, counting what was wrong. */
+/* main.bpf.c: check the tunables into @s, counting what was wrong. */
+__hidden void check_settings(struct reflex_settings *s);
+/* main.bpf.c: ... into this CPU's copy @c, as of @now. */
 __hidden void refresh_settings(struct reflex_settings_cache *c, u64 now);
 
 /*
- * The settings for this CPU at @now (CLOCK_MONOTONIC), checked again when
- * older than REFLEX_SETTINGS_TTL_NS.  NULL only if the per-CPU map cannot
- * be looked up, which does not happen.
+ * The settings at @now (CLOCK_MONOTONIC): this CPU's copy while it is
+ * younger than REFLEX_SETTINGS_TTL_NS.  Only the sched_ext ops refresh the
+ * copy (@refresh): they run with interrupts off, so no two refreshes
+ * interleave on a CPU.  The hooks, which an interrupt (and the ops it
+ * calls) may interrupt, only read it; when it is too old they check the
+ * tunables into @fallback instead.  Never NULL.
  */
-static __always_inline const struct reflex_settings *get_settings(u64 now)
+static __always_inline const struct reflex_settings *
+get_settings(u64 now, struct reflex_settings *fallback, bool refresh)
 {
 	struct reflex_settings_cache *c;
 	u32 key = 0;
 
 	c = bpf_map_lookup_elem(&settings, &key);
-	if (!c)
-		return NULL;
-	if (!c->at || now - c->at >= REFLEX_SETTINGS_TTL_NS)
+	if (c && c->at && (s64)(now - c->at) < (s64)REFLEX_SETTINGS_TTL_NS)
+		return &c->s;
+	if (c && refresh) {
 		refresh_settings(c, now);
-	return &c->s;
+		return &c->s;
+	}
+	check_settings(fallback);
+	return fallback;
 }
 
 static __always_inline struct reflex_task_ctx *

@@ -36,7 +36,8 @@ do {									\
 } while (0)
 
 #define MS	1000000ULL
-#define NR_TESTS 84
+#define S	1000000000ULL
+#define NR_TESTS 87
 
 static void test_vtime_before(void)
 {
@@ -316,6 +317,20 @@ static void test_preempt(void)
 	      "preempt: preempt_min_run_ns 0 turns preemption off");
 }
 
+static void test_game(void)
+{
+	__u64 now = 100 * S;
+
+	CHECK(reflex_game_tgid(0, 42, now - 29 * S, now) == 42 &&
+	      reflex_game_tgid(0, 42, now - 30 * S, now) == 0,
+	      "game: a guess stands for 30 s after it was last confirmed");
+	CHECK(reflex_game_tgid(7, 42, now, now) == 7 &&
+	      reflex_game_tgid(7, 0, 0, now) == 7,
+	      "game: a person's setting wins over the guess, fresh or not");
+	CHECK(reflex_game_tgid(REFLEX_GAME_NONE, 42, now, now) == 0,
+	      "game: REFLEX_GAME_NONE means no game, whatever the guess");
+}
+
 static void test_ioctls(void)
 {
 	CHECK(REFLEX_DRM_COMMAND_BASE == DRM_COMMAND_BASE &&
@@ -409,6 +424,7 @@ int main(void)
 	test_latency();
 	test_classes();
 	test_preempt();
+	test_game();
 	test_ioctls();
 	test_events();
 	if (n != NR_TESTS) {

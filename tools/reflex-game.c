@@ -5,9 +5,9 @@
  * The threads of the foreground game's process get the game class's lead
  * in the shared queue.  Without a setting the scheduler guesses the game
  * (maps/game_guess: a process that reads input and submits GPU work, and
- * commits no KMS updates); a setting (maps/game, struct reflex_game, which
- * only people and tools write) overrides the guess.  The scheduler drops
- * the setting when the game's process exits.
+ * commits no KMS updates); a setting (maps/game, struct reflex_game)
+ * overrides the guess.  People set it, with this tool; the scheduler only
+ * clears it, when the game's process exits.
  *
  * A game is a user process: PID 1 and kernel threads are refused.
  */
@@ -23,12 +23,12 @@
 #include <bpf/bpf.h>
 
 #include <reflex/abi.h>
+#include <reflex/policy.h>
 #include "args.h"
 #include "json.h"
 #include "pins.h"
 #include "report.h"
 
-#define PF_KTHREAD	0x00200000	/* <linux/sched.h> */
 #define PID_MAX		4194304		/* PID_MAX_LIMIT on 64-bit */
 
 static const char *prog_name = "reflex-game";
@@ -103,6 +103,10 @@ static void comm_of(__u32 tgid, char *comm, size_t len)
 	snprintf(comm, len, "%s", tgid && !proc_stat(tgid, &p) ? p.comm : "-");
 }
 
+/*
+ * @set as a person set it, @guess the scheduler's guess as it uses it now
+ * (0 once it is older than REFLEX_GAME_GUESS_TTL_NS).
+ */
 static void show(__u32 set, __u32 guess, bool json, bool pretty)
 {
 	char set_comm[64], guess_comm[64];
@@ -165,7 +169,7 @@ static int game_of(const char *arg, struct proc *p)
 			    arg, strerror(-err));
 		return 1;
 	}
-	if (p->tgid == 1 || (p->flags & PF_KTHREAD)) {
+	if (p->tgid == 1 || (p->flags & REFLEX_PF_KTHREAD)) {
 		reflex_fail("give the PID of the game's process",
 			    "PID %s is %s (%s), not a game", arg,
 			    p->tgid == 1 ? "init" : "a kernel thread", p->comm);
@@ -263,7 +267,8 @@ int main(int argc, char **argv)
 			    REFLEX_MAP_GAME, strerror(errno));
 		goto out;
 	}
-	show(g.tgid, guess.tgid, json, pretty);
+	show(g.tgid, reflex_game_tgid(0, guess.tgid, guess.ns, reflex_now_ns()),
+	     json, pretty);
 	ret = 0;
 out:
 	if (guess_fd >= 0)

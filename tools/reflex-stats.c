@@ -153,8 +153,7 @@ static void count_classes(struct snapshot *s)
 	}
 	if (!bpf_map_lookup_elem(m.game, &zero, &g) &&
 	    !bpf_map_lookup_elem(m.guess, &zero, &guess))
-		s->game = g.tgid == REFLEX_GAME_NONE ? 0 :
-			  g.tgid ? g.tgid : guess.tgid;
+		s->game = reflex_game_tgid(g.tgid, guess.tgid, guess.ns, s->ns);
 }
 
 /* The latency histograms, summed over the CPUs. */

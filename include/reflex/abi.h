@@ -141,18 +141,21 @@ struct reflex_task_info {
 	__u64 nr_events;	/* input events it read */
 	__u64 nr_boosted;	/* enqueues queued early for its class */
 	__u64 nr_preempted;	/* wakeups that preempted batch work */
-	__u32 last_class;	/* enum reflex_task_class at its last enqueue */
+	__u32 last_class;	/* enum reflex_task_class when last updated */
 	__u32 __pad;
 	char comm[16];
 };
 
 /*
- * The foreground game (maps/game, a one-entry ARRAY), as a person set it:
- * only people and tools (reflex-game) write it, so a write cannot undo
- * the scheduler's.  tgid is 0 to let the scheduler guess, REFLEX_GAME_NONE
- * for no game, or the game's tgid; the scheduler sets it back to 0 when
- * that process exits, so a dead or reused PID is never kept.
+ * The foreground game (maps/game, a one-entry ARRAY), as a person set it
+ * with a tool (reflex-game): tgid is 0 to let the scheduler guess,
+ * REFLEX_GAME_NONE for no game, or the game's tgid.  The scheduler only
+ * resets it to 0 when that process exits, so that a dead or reused PID is
+ * never kept; its own guess is a map of its own, which a person's write
+ * cannot undo.  Kernel threads (task flag REFLEX_PF_KTHREAD) are never a
+ * game, nor any other class.
  */
+#define REFLEX_PF_KTHREAD	0x00200000	/* PF_KTHREAD, <linux/sched.h> */
 #define REFLEX_GAME_NONE	0xffffffffU
 struct reflex_game {
 	__u32 tgid;
@@ -186,8 +189,8 @@ struct reflex_stats {
 	__u64 starved;		/* tasks moved ahead because they waited too long */
 	__u64 running;		/* tasks started on this CPU (ops.running) */
 	__u64 run_ns;		/* time tasks ran on this CPU, in ns */
-	__u64 tunable_clamped;	/* tunable reads that were out of range */
-	__u64 tunable_bad_version; /* reads of tunables of another version */
+	__u64 tunable_clamped;	/* tunable checks that found one out of range */
+	__u64 tunable_bad_version; /* checks that found another version */
 	__u64 input_events;	/* input_event() calls seen on this CPU */
 	__u64 input_reads;	/* events read from evdev by a task */
 	__u64 handler_marks;	/* tasks (re)marked as input handler by a read */
@@ -218,10 +221,11 @@ struct reflex_latency {
  * Runtime settings (maps/tunables, a one-entry ARRAY).  ops.init fills in
  * the defaults when it finds the entry empty (version 0); after that
  * reflex-tune or `bpftool map update` may change any field on a running
- * scheduler.  Values out of range are clamped where they are read, and
- * counted in reflex_stats.tunable_clamped; they never reach the kernel
- * unchecked.  An entry of another version is not read at all: the
- * defaults apply, and reflex_stats.tunable_bad_version counts it.
+ * scheduler; each CPU checks the entry again when its checked copy
+ * (maps/settings) is 10 ms old.  Values out of range are clamped by that
+ * check, and counted in reflex_stats.tunable_clamped; they never reach
+ * the kernel unchecked.  An entry of another version is not read at all:
+ * the defaults apply, and reflex_stats.tunable_bad_version counts it.
  */
 #define REFLEX_TUNABLES_VERSION	1
 struct reflex_tunables {

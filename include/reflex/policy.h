@@ -2,7 +2,7 @@
 /*
  * policy.h - scx_reflex's scheduling arithmetic, in plain C.
  *
- * The BPF object and the host unit tests (selftests/host/test_policy.c)
+ * The BPF object and the host unit tests (selftests/test_policy.c)
  * compile this same file, so every number the scheduler computes can be
  * checked without a sched_ext kernel.  Nothing here touches kernel state:
  * callers pass in what they read and store what comes back.
@@ -325,7 +325,7 @@ static inline int reflex_may_preempt(int class, int victim_class,
 /*
  * Device nodes and ioctls that carry the GPU, compositor and audio signals
  * (values of the uapi <drm/drm.h>, <drm/drm_mode.h>, <sound/asound.h>;
- * checked against them by selftests/host/test_policy.c).
+ * checked against them by selftests/test_policy.c).
  */
 #define REFLEX_DRM_MAJOR		226	/* the nodes in /dev/dri */
 #define REFLEX_ALSA_MAJOR		116	/* the nodes in /dev/snd */
@@ -372,6 +372,24 @@ static inline int reflex_ioctl_kind(__u32 major, __u32 cmd,
 	     (nr >= REFLEX_PCM_NR_WRITEI && nr <= REFLEX_PCM_NR_READN)))
 		return REFLEX_IOCTL_PCM;
 	return REFLEX_IOCTL_NONE;
+}
+
+/* A guess of the game stands this long without being confirmed again. */
+#define REFLEX_GAME_GUESS_TTL_NS	(30 * REFLEX_S)
+
+/*
+ * The foreground game's tgid (0: none) from what a person set (@set: 0 to
+ * let the scheduler guess, REFLEX_GAME_NONE for none) and the scheduler's
+ * guess (@guess, last confirmed at @guess_ns), at @now.
+ */
+static inline __u32 reflex_game_tgid(__u32 set, __u32 guess, __u64 guess_ns,
+				     __u64 now)
+{
+	if (set == REFLEX_GAME_NONE)
+		return 0;
+	if (set)
+		return set;
+	return reflex_within(now, guess_ns, REFLEX_GAME_GUESS_TTL_NS) ? guess : 0;
 }
 
 /*
