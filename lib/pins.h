@@ -59,7 +59,10 @@ const char *reflex_fd_kind(int fd);
 /*
  * Call @fn for each pin in directory @dir (REFLEX_PIN_PROGS, say), in the
  * order of their names, with an fd open on it and its kind ("map", "prog",
- * "link", or NULL for anything else); the fd is closed afterwards.  Stops
+ * "link", or NULL for anything else); the fd is closed afterwards.  Unlike
+ * the opens above it checks nothing beyond the kind: it is for listing
+ * what bpftool pinned there (which hooks, which programs), and @fn must
+ * check whatever it relies on.  Stops
  * at the first non-zero return and returns it; -errno if @dir cannot be
  * read.
  */

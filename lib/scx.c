@@ -10,6 +10,7 @@
 #include <time.h>
 #include <bpf/btf.h>
 
+#include <reflex/abi.h>
 #include "report.h"
 #include "scx.h"
 
@@ -43,23 +44,57 @@ int reflex_scx_read(const char *name, char *buf, size_t len)
 	return err;
 }
 
-int reflex_scx_wait_state(const char *want, unsigned int timeout_ms,
-			  char *state, size_t len)
+int reflex_scx_wait(bool (*done)(void), unsigned int timeout_ms)
 {
 	const struct timespec step = { 0, 20 * 1000000L };
 	unsigned int waited;
-	int err;
 
-	for (waited = 0;; waited += 20) {
-		err = reflex_scx_read("state", state, len);
-		if (err)
-			return err;
-		if (!strcmp(state, want) || !strcmp(state, "disabled"))
-			return 0;
+	for (waited = 0; !done(); waited += 20) {
 		if (waited >= timeout_ms)
 			return -ETIMEDOUT;
 		nanosleep(&step, NULL);
 	}
+	return 0;
+}
+
+/* What reflex_scx_wait_state() waits for, and what it saw last. */
+static struct {
+	const char *want;
+	char *state;
+	size_t len;
+	int err;
+} wait_for;
+
+static bool state_reached(void)
+{
+	wait_for.err = reflex_scx_read("state", wait_for.state, wait_for.len);
+	return wait_for.err || !strcmp(wait_for.state, wait_for.want) ||
+	       !strcmp(wait_for.state, "disabled");
+}
+
+int reflex_scx_wait_state(const char *want, unsigned int timeout_ms,
+			  char *state, size_t len)
+{
+	int err;
+
+	wait_for.want = want;
+	wait_for.state = state;
+	wait_for.len = len;
+	err = reflex_scx_wait(state_reached, timeout_ms);
+	return wait_for.err ?: err;
+}
+
+bool reflex_scx_released(void)
+{
+	char state[32], ops[128];
+
+	if (reflex_scx_read("state", state, sizeof(state)))
+		return false;
+	if (!strcmp(state, "disabled"))
+		return true;
+	return !strcmp(state, "enabled") &&
+	       !reflex_scx_read("root/ops", ops, sizeof(ops)) &&
+	       strcmp(ops, REFLEX_OPS_NAME);
 }
 
 /*
@@ -129,19 +164,25 @@ void reflex_exit_code_str(const struct btf *btf, __s64 code, char *buf,
 {
 	static const char *const prefixes[] = { "SCX_ECODE_ACT_", "SCX_ECODE_RSN_" };
 	const struct btf_type *t = NULL;
-	__u64 rest = code;
+	__u64 rest = (__u64)code & ~0xffffffffULL;
+	__u32 user = (__u64)code & 0xffffffffULL;
 	size_t used = 0;
 	char num[32];
 	int id = -1, i, p;
 
 	buf[0] = '\0';
+	/* A negative code is the scheduler's own (scx_bpf_exit(-1)): a number. */
+	if (code < 0) {
+		snprintf(buf, len, "%" PRId64, (int64_t)code);
+		return;
+	}
 	if (btf) {
 		id = btf__find_by_name_kind(btf, "scx_exit_code", BTF_KIND_ENUM64);
 		if (id < 0)
 			id = btf__find_by_name_kind(btf, "scx_exit_code", BTF_KIND_ENUM);
 		t = id < 0 ? NULL : btf__type_by_id(btf, id);
 	}
-	/* Named single bits: actions first, then reasons. */
+	/* The kernel's bits, above bit 31, by name: actions, then reasons. */
 	for (p = 0; t && p < 2; p++) {
 		for (i = 0; i < btf_vlen(t); i++) {
 			const char *n;
@@ -162,11 +203,13 @@ void reflex_exit_code_str(const struct btf *btf, __s64 code, char *buf,
 			rest &= ~v;
 		}
 	}
-	if (used && rest) {
+	if (rest) {
 		snprintf(num, sizeof(num), "0x%" PRIx64, (uint64_t)rest);
 		join(buf, len, &used, num);
-	} else if (!used) {
-		snprintf(num, sizeof(num), "%" PRId64, (int64_t)code);
+	}
+	/* The low 32 bits are the scheduler's own code. */
+	if (user || !used) {
+		snprintf(num, sizeof(num), used ? "user code %" PRIu32 : "%" PRIu32, user);
 		join(buf, len, &used, num);
 	}
 }

@@ -33,6 +33,16 @@ int reflex_scx_wait_state(const char *want, unsigned int timeout_ms,
 			  char *state, size_t len);
 
 /*
+ * Has the kernel let go of scx_reflex?  true once sched_ext reads
+ * "disabled", or runs another scheduler (one may attach as soon as ours
+ * is gone).
+ */
+bool reflex_scx_released(void);
+
+/* Poll @done every 20 ms for at most @timeout_ms: 0 when it held, -ETIMEDOUT. */
+int reflex_scx_wait(bool (*done)(void), unsigned int timeout_ms);
+
+/*
  * The value of enumerator @name of kernel enum @enum_name, from @btf.
  * 0 or -ENOENT.
  */
@@ -45,10 +55,11 @@ const char *reflex_btf_enum_name(const struct btf *btf, const char *enum_name,
 
 /*
  * An exit code as sched_ext defines it (enum scx_exit_code): the
- * SCX_ECODE_ACT_* and SCX_ECODE_RSN_* bits it has, by name, joined with
- * " | ", then what is left as a number ("SCX_ECODE_ACT_RESTART |
- * SCX_ECODE_RSN_HOTPLUG"); "0" for 0.  Names come from @btf; without it,
- * or for bits it does not name, the value in hex.
+ * SCX_ECODE_ACT_* and SCX_ECODE_RSN_* bits of its upper 32 bits by name,
+ * joined with " | " ("SCX_ECODE_ACT_RESTART | SCX_ECODE_RSN_HOTPLUG"),
+ * bits @btf does not name in hex, and the scheduler's own code from the
+ * lower 32 bits ("user code 3"); "0" for 0, and a negative code as the
+ * number it is.
  */
 void reflex_exit_code_str(const struct btf *btf, __s64 code, char *buf,
 			  size_t len);

@@ -307,14 +307,19 @@ static int load_ops_value(int map_fd, const struct bpf_map_info *info,
 	    set_data_members(v))
 		goto out;
 	/*
-	 * The map takes the value once.  After a detach it stays READY with
-	 * the same programs, and a second update fails with EBUSY: then a new
-	 * link is all it takes.
+	 * The map takes a value once.  One that was attached before keeps the
+	 * old value (EBUSY), hotplug_seq included, which the kernel would
+	 * refuse after any CPU came or went: pin afresh instead.
 	 */
-	if (bpf_map_update_elem(map_fd, &key, value, 0) && errno != EBUSY) {
-		reflex_fail("the kernel log may say more: 'dmesg | tail'",
-			    "cannot load the struct_ops value into %s/%s: %s",
-			    REFLEX_PIN_MAPS, REFLEX_OPS_MAP, strerror(errno));
+	if (bpf_map_update_elem(map_fd, &key, value, 0)) {
+		if (errno == EBUSY)
+			reflex_fail("pin it afresh: make unpin && make pin",
+				    "%s/%s was attached before and keeps its old value",
+				    REFLEX_PIN_MAPS, REFLEX_OPS_MAP);
+		else
+			reflex_fail("the kernel log may say more: 'dmesg | tail'",
+				    "cannot load the struct_ops value into %s/%s: %s",
+				    REFLEX_PIN_MAPS, REFLEX_OPS_MAP, strerror(errno));
 		goto out;
 	}
 	ret = 0;
@@ -373,28 +378,11 @@ out:
 	return ret;
 }
 
-/*
- * Has the kernel let go of scx_reflex?  Once sched_ext is disabled, or
- * runs another scheduler (one may attach as soon as ours is gone).
- */
-static bool released(void)
-{
-	char state[32], ops[128];
-
-	if (reflex_scx_read("state", state, sizeof(state)))
-		return false;
-	if (!strcmp(state, "disabled"))
-		return true;
-	return !strcmp(state, "enabled") &&
-	       !reflex_scx_read("root/ops", ops, sizeof(ops)) &&
-	       strcmp(ops, REFLEX_OPS_NAME);
-}
-
 static int cmd_detach(void)
 {
 	const char *kind = NULL;
 	struct stat st;
-	int fd, waited;
+	int fd;
 
 	if (lstat(REFLEX_PIN_LINK, &st)) {
 		note("not attached (no %s)", REFLEX_PIN_LINK);
@@ -408,8 +396,10 @@ static int cmd_detach(void)
 	fd = S_ISREG(st.st_mode) ? bpf_obj_get(REFLEX_PIN_LINK) : -1;
 	if (fd >= 0) {
 		kind = reflex_fd_kind(fd);
-		if (kind && !strcmp(kind, "link"))
-			bpf_link_detach(fd);
+		if (kind && !strcmp(kind, "link") && bpf_link_detach(fd) &&
+		    errno != EOPNOTSUPP)
+			note("cannot detach the link at %s (%s); removing the pin drops it",
+			     REFLEX_PIN_LINK, strerror(errno));
 		close(fd);
 	}
 	if (S_ISDIR(st.st_mode) ? rmdir(REFLEX_PIN_LINK) : unlink(REFLEX_PIN_LINK)) {
@@ -422,14 +412,11 @@ static int cmd_detach(void)
 		     kind ? kind : "not a BPF object");
 		return 0;
 	}
-	for (waited = 0; !released(); waited += 20) {
-		if (waited >= STATE_TIMEOUT_MS) {
-			reflex_fail("see 'dmesg | grep sched_ext'",
-				    "detached, but sched_ext still runs scx_reflex after %d s",
-				    STATE_TIMEOUT_MS / 1000);
-			return 1;
-		}
-		usleep(20 * 1000);
+	if (reflex_scx_wait(reflex_scx_released, STATE_TIMEOUT_MS)) {
+		reflex_fail("see 'dmesg | grep sched_ext'",
+			    "detached, but sched_ext still runs scx_reflex after %d s",
+			    STATE_TIMEOUT_MS / 1000);
+		return 1;
 	}
 	note("detached %s", REFLEX_OPS_NAME);
 	return 0;
@@ -480,9 +467,13 @@ int main(int argc, char **argv)
 		}
 	}
 	reflex_report_init(prog_name, json, false);
+	if (optind == argc) {
+		reflex_fail("see --help", "no command given");
+		return 2;
+	}
 	if (optind != argc - 1) {
-		reflex_fail("see --help", optind == argc ? "no command given" :
-			    "one command expected, got %d", argc - optind);
+		reflex_fail("see --help", "one command expected, got %d",
+			    argc - optind);
 		return 2;
 	}
 	cmd = argv[optind];

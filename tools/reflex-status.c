@@ -100,13 +100,17 @@ static void read_exit(struct status *s, const struct btf *btf)
 	close(fd);
 }
 
-static void get_status(struct status *s, const struct btf *btf)
+/* 0, or -1 when sched_ext's state cannot be read. */
+static int get_status(struct status *s, const struct btf *btf)
 {
 	struct stat st;
+	int ret = 0;
 
 	memset(s, 0, sizeof(*s));
-	if (reflex_scx_read("state", s->state, sizeof(s->state)))
+	if (reflex_scx_read("state", s->state, sizeof(s->state))) {
 		strcpy(s->state, "unknown");
+		ret = -1;
+	}
 	reflex_scx_read("root/ops", s->ops, sizeof(s->ops));
 	s->running = !strcmp(s->state, "enabled") &&
 		     !strcmp(s->ops, REFLEX_OPS_NAME);
@@ -117,10 +121,11 @@ static void get_status(struct status *s, const struct btf *btf)
 	if (s->pins == PINS_YES && access(REFLEX_PIN_ROOT, R_OK | X_OK))
 		s->pins = PINS_UNREADABLE;
 	if (s->pins != PINS_YES)
-		return;
+		return ret;
 	read_link(s);
 	reflex_for_each_pin(REFLEX_PIN_PROGS, add_hook, s);
 	read_exit(s, btf);
+	return ret;
 }
 
 static void print_json(const struct status *s, bool pretty)
@@ -227,7 +232,7 @@ int main(int argc, char **argv)
 	bool json = false, pretty = false;
 	struct status s;
 	struct btf *btf;
-	int c;
+	int c, err;
 
 	while ((c = getopt_long(argc, argv, "jphV", opts, NULL)) != -1) {
 		switch (c) {
@@ -256,11 +261,13 @@ int main(int argc, char **argv)
 	if (!reflex_scx_present())
 		return 1;
 	btf = btf__load_vmlinux_btf();	/* only to name the exit kind and code */
-	get_status(&s, btf);
+	err = get_status(&s, btf);
 	btf__free(btf);
 	if (json)
 		print_json(&s, pretty);
 	else
 		print_text(&s);
+	if (err)
+		return 1;
 	return s.running ? 0 : 3;
 }
