@@ -34,13 +34,14 @@
 #include <bpf/libbpf.h>
 
 #include <reflex/abi.h>
+#include <reflex/policy.h>
 #include "args.h"
 #include "json.h"
 #include "pins.h"
 #include "report.h"
 
 #define NR_RINGS	REFLEX_NR_EVENT_RINGS
-#define REORDER_NS	(10 * 1000000ULL)	/* -m: wait this long for late rings */
+#define REORDER_NS	(10 * REFLEX_MS)	/* -m: wait this long for late rings */
 #define MAX_SECONDS	(365 * 86400.0)		/* -t: a year at most */
 
 static const char *prog_name = "reflex-events";
@@ -208,7 +209,8 @@ static int on_event(void *ctx, void *data, size_t size)
 		stop = 1;
 		return -1;	/* -c reached: leave the rest in the rings */
 	}
-	st.printed++;
+	if (++st.printed == opt.count)
+		stop = 1;	/* this one is the last: print it, then stop */
 	if (opt.merge)
 		return hold(e);
 	print_event(e);
@@ -478,7 +480,8 @@ static int follow(struct rings *r)
 	if (!opt.quiet)
 		fprintf(stderr, "%s: scx_reflex was unpinned; waiting for it\n",
 			prog_name);
-	while (!stop && !reflex_pins_id())
+	/* Pinned again once the link is: before that, bpftool may be busy. */
+	while (!stop && access(REFLEX_PIN_LINK, F_OK))
 		nanosleep(&second, NULL);
 	return stop ? 0 : open_rings(r);
 }
@@ -496,15 +499,19 @@ int main(int argc, char **argv)
 	json_init(&out, stdout, opt.pretty);
 	for (ring = 0; ring < NR_RINGS; ring++)
 		r.fds[ring] = -1;
-	if (open_rings(&r))
-		return 1;
-
+	/*
+	 * Ready for events and signals before the rings are open: open_rings()
+	 * announces that it reads them, and anything written from then on is
+	 * new.
+	 */
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	st.start_ns = reflex_now_ns();
+	if (open_rings(&r))
+		return 1;
 	if (opt.timeout)
 		deadline = st.start_ns + opt.timeout * 1e9;
-	next_check = st.start_ns + 1000000000ULL;
+	next_check = st.start_ns + REFLEX_S;
 
 	while (!stop) {
 		__u64 now;
@@ -520,7 +527,7 @@ int main(int argc, char **argv)
 			flush_held(now - REORDER_NS);
 		if (now >= next_check) {
 			report_drops(r.counts_fd);
-			next_check = now + 1000000000ULL;
+			next_check = now + REFLEX_S;
 			if (reflex_pins_id() != r.id && follow(&r))
 				goto out;
 			if (!r.rb)

@@ -8,7 +8,7 @@
  * accepted range of each come from <reflex/policy.h>, the same table the
  * scheduler clamps with.  A name the pinned map does not have, or a value
  * outside the range, is refused with a message naming it, and nothing is
- * written.  Changes take effect at the scheduler's next decision.
+ * written.  Every CPU sees a change within 10 ms (event_codes at once).
  *
  *   reflex-tune                          show every tunable
  *   reflex-tune slice_ns=2ms event_codes=0
@@ -131,13 +131,21 @@ static void set_field(void *v, const struct field *f, __u64 val)
 		*(__u64 *)((char *)v + f->off) = val;
 }
 
+/* Is @name a time, in ns (and so shown and set with units)? */
+static bool is_ns(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n > 3 && !strcmp(name + n - 3, "_ns");
+}
+
 /* "2ms" and the like for a *_ns tunable; a bare number otherwise. */
 static int parse_value(const char *name, const char *s, __u64 *val)
 {
 	static const struct { const char *unit; __u64 mult; } units[] = {
 		{ "ns", 1 }, { "us", REFLEX_US }, { "ms", REFLEX_MS }, { "s", REFLEX_S },
 	};
-	bool ns = strlen(name) > 3 && !strcmp(name + strlen(name) - 3, "_ns");
+	bool ns = is_ns(name);
 	unsigned long long v;
 	char *end;
 	size_t i;
@@ -238,7 +246,7 @@ static void show(const struct reflex_tunables *t, bool json, bool pretty)
 		const struct range *r = &ranges[i];
 		__u64 v = get(t, &fields[i]);
 
-		if (strstr(r->name, "_ns")) {
+		if (is_ns(r->name)) {
 			human_ns(v, now, sizeof(now));
 			human_ns(r->lo, lo, sizeof(lo));
 			human_ns(r->hi, hi, sizeof(hi));
