@@ -27,6 +27,10 @@
 #                        filter F yields true for it (OPT: jq's --arg...)
 #   map_poke MAP OFF B.. overwrite bytes of entry 0 of maps/MAP from byte
 #                        OFF on, with bpftool (B: hex bytes, e.g. 01 00)
+#   reflex_progs         how many BPF programs named reflex_* the kernel has
+#   reflex_links         how many links to them (others' BPF is not ours)
+#   kmsg_mark            write a line that marks now into the kernel log
+#   kmsg_since           the kernel log after the last kmsg_mark
 #   consumer_start F A.. reflex-events A.. in the background, stdout to F,
 #                        stderr to F.err; returns once it reads the rings
 #   consumer_stop        SIGINT it and return its exit status
@@ -152,6 +156,34 @@ map_poke()
 	bpftool map update pinned "$map" key hex 00 00 00 00 value hex $v
 }
 
+reflex_progs()
+{
+	bpftool -j prog show | jq '[.[] | select(.name | startswith("reflex_"))] | length'
+}
+
+reflex_links()
+{
+	bpftool -j link show | jq --argjson ids "$(bpftool -j prog show |
+		jq '[.[] | select(.name | startswith("reflex_")) | .id]')" \
+		'[.[] | select(.prog_id as $p | $ids | index($p))] | length'
+}
+
+# A marker in the kernel log, so that a test reads only what was logged
+# during it (not what an earlier test, or an earlier run, left there).
+kmsg_mark()
+{
+	kmsg_marker="scx_reflex selftest $(basename "$0") $$ $(date +%s%N)"
+	echo "$kmsg_marker" > /dev/kmsg
+}
+
+# If the log has wrapped past the marker, nothing can be told: say so in
+# words every check of the log looks for, so that the check fails.
+kmsg_since()
+{
+	dmesg | awk -v m="$kmsg_marker" 'seen; index($0, m) { seen = 1 }
+		END { if (!seen) print "sched_ext: the kernel log lost the test marker: stall, error, disabled or exiting unknown" }'
+}
+
 consumer_pid=
 consumer_start()
 {
@@ -160,7 +192,7 @@ consumer_start()
 	shift
 	"$EVENTS" "$@" > "$f" 2> "$f.err" &
 	consumer_pid=$!
-	ktap_wait 20 grep -q 'reading 16 rings' "$f.err"
+	ktap_wait 20 grep -Eq 'reading [0-9]+ rings' "$f.err"
 }
 
 consumer_stop()

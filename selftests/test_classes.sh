@@ -17,6 +17,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"; kill $(jobs -p) 2>/dev/null' EXIT
 
 ktap_plan 25
+kmsg_mark
 
 ktap_check "modprobe virtio-gpu vgem snd-dummy uinput evdev" \
 	modprobe -a virtio-gpu vgem snd-dummy uinput evdev
@@ -145,7 +146,7 @@ ktap_result "$(stat_above tunable_clamped "$before" &&
 kill "$hog" 2>/dev/null
 wait "$hog" 2>/dev/null
 
-ktap_result "$(! dmesg | grep -E 'sched_ext: .*(stall|disabled \(runtime)' | grep -q .; echo $?)" \
+ktap_result "$(! kmsg_since | grep -E 'sched_ext: .*(stall|disabled \(runtime)' | grep -q .; echo $?)" \
 	"no scheduler error or stall in the kernel log"
 ktap_check "make unpin" reflex_unpin
 ktap_finish

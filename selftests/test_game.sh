@@ -50,7 +50,7 @@ wait "$p" 2>/dev/null
 ln -s "$(command -v sleep)" "$tmp/$(printf '\xff\xfe-game')"
 "$tmp/$(printf '\xff\xfe-game')" 600 &
 p=$!
-ktap_wait 10 sh -c "[ -e /proc/$p/comm ]"
+ktap_wait 10 grep -q -- -game "/proc/$p/comm"
 "$GAME" "$p" >/dev/null
 ktap_result "$(game | json_check --argjson p $p '.tgid == $p and (.comm | startswith("\ufffd\ufffd-game"))'; echo $?)" \
 	"a game whose name is not UTF-8: valid JSON, the bad bytes as U+FFFD"

@@ -37,7 +37,7 @@ ktap_check "modprobe uinput evdev" modprobe -a uinput evdev
 [ -e "$PIN_ROOT" ] && reflex_unpin >/dev/null
 ktap_check "make pin" reflex_pin
 enable_seq=$(cat "$SCX_SYSFS/enable_seq")
-log_lines=$(dmesg | wc -l)
+kmsg_mark
 off_before=$(stat_sum cpu_offline)
 on_before=$(stat_sum cpu_online)
 
@@ -102,7 +102,7 @@ drop=$(jq -s '.[-1].summary.dropped' "$tmp/e.jsonl")
 ktap_result "$([ "$written" -gt 0 ] && [ $((rcv + drop)) = "$written" ]; echo $?)" \
 	"input events still reach the rings: received + dropped = written ($rcv + $drop = $written)"
 
-stalls=$(dmesg | tail -n +$((log_lines + 1)) | grep -E 'sched_ext: .*(stall|disabled|exiting)')
+stalls=$(kmsg_since | grep -E 'sched_ext: .*(stall|disabled|exiting)')
 [ -z "$stalls" ] || printf '%s\n' "$stalls" | sed 's/^/# /'
 ktap_result "$([ -z "$stalls" ]; echo $?)" "no sched_ext stall or exit in the kernel log"
 ktap_check "make unpin" reflex_unpin

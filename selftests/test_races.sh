@@ -7,10 +7,17 @@
 # winner's is removed.  A pin killed (SIGKILL, the script alone, its
 # bpftool or loader left to finish) at each of its steps: the next make pin
 # works, or says exactly what to run, and that works.
+#
+# It runs in a private mount namespace, so that it may unmount bpffs
+# without touching the host's (systemd's, with other pins).
 . "$(dirname "$0")/lib.sh"
 
 need_sched_ext
 need_root
+if [ "${1:-}" != --in-ns ]; then
+	[ -e "$PIN_ROOT" ] && reflex_unpin >/dev/null
+	exec unshare -m --propagation private "$0" --in-ns
+fi
 
 PIN=$SRCTREE/pin/pin.sh
 export BPFTOOL=bpftool BPF_OBJ LOADER STATUS
@@ -69,9 +76,10 @@ ktap_result "$([ $rc1 = 0 ] && [ $rc2 = 0 ] && [ ! -e "$PIN_ROOT" ] &&
 	"two make unpin at once: both succeed, nothing is left"
 
 # ---- SIGKILL at each step -------------------------------------------------
-# kill_at DESC COND: start make pin, wait until COND holds, SIGKILL the
-# script (what it started runs on), then check that the next make pin
-# works, or says what to run and that works.
+# kill_at DESC COND: start make pin, wait until COND holds (in COND, $P
+# is the script's pid), SIGKILL the script (what it started runs on),
+# then check that the next make pin works, or says what to run and that
+# works.
 kill_at()
 {
 	local desc=$1 cond=$2 p out rc ok=0
@@ -79,7 +87,7 @@ kill_at()
 	[ -e "$PIN_ROOT" ] && reflex_unpin >/dev/null
 	"$PIN" > "$tmp/killed" 2>&1 &
 	p=$!
-	if ! ktap_wait 120 sh -c "$cond"; then
+	if ! ktap_wait 120 env P=$p sh -c "$cond"; then
 		ktap_note "never got to: $cond"
 		ok=1
 	fi
@@ -96,7 +104,7 @@ kill_at()
 	ktap_result $ok "make pin killed $desc: the next one works or says what to run"
 }
 
-kill_at "holding the lock" "grep -q '^make pin (pid' /run/scx_reflex.lock"
+kill_at "holding the lock" "grep -q \"^make pin (pid \$P)\" /run/scx_reflex.lock"
 kill_at "after creating the pin directory" "[ -d '$PIN_ROOT/progs' ]"
 kill_at "while bpftool pins the maps" "[ -e '$PIN_MAPS/stats' ]"
 kill_at "once the link is pinned" "[ -e '$PIN_ROOT/link' ]"

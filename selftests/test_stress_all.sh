@@ -24,7 +24,7 @@ ktap_check "modprobe virtio-gpu vgem snd-dummy uinput evdev" \
 [ -e "$PIN_ROOT" ] && reflex_unpin >/dev/null
 ktap_check "make pin" reflex_pin
 enable_seq=$(cat "$SCX_SYSFS/enable_seq")
-log_lines=$(dmesg | wc -l)
+kmsg_mark
 runs_before=$(stat_cpus running | xargs)
 for f in kms_marks gpu_marks audio_marks handler_marks preempt starved; do
 	eval "before_$f=\$(stat_sum $f)"
@@ -50,7 +50,7 @@ ktap_result "$([ "$(cat "$SCX_SYSFS/enable_seq")" = "$enable_seq" ]; echo $?)" \
 	"it was never ejected and re-enabled (enable_seq unchanged)"
 kind=$(bpftool -j map dump pinned "$PIN_MAPS/exit_info" | jq '.[0].formatted.value.kind')
 ktap_result "$([ "$kind" = 0 ]; echo $?)" "exit_info records no exit (kind $kind)"
-stalls=$(dmesg | tail -n +$((log_lines + 1)) | grep -E 'sched_ext: .*(stall|disabled)')
+stalls=$(kmsg_since | grep -E 'sched_ext: .*(stall|disabled)')
 [ -z "$stalls" ] || printf '%s\n' "$stalls" | sed 's/^/# /'
 ktap_result "$([ -z "$stalls" ]; echo $?)" "no watchdog stall in the kernel log"
 

@@ -114,9 +114,10 @@ for path in $(printf '%s\n' "${!tools[@]}" | sort); do
 	done
 done
 
-ktap_result "$([ -z "$(bpftool -j link show | jq -r '.[] | .id')" ] &&
+links=$(reflex_links)
+ktap_result "$([ "$links" = 0 ] &&
 	       { [ "$(scx_state)" != enabled ] || [ "$(scx_ops)" != reflex ]; }; echo $?)" \
-	"nothing was attached along the way"
+	"nothing of scx_reflex was attached along the way ($links links)"
 
 # An exit record with no NUL in reason or msg: kind SCX_EXIT_ERROR (1024),
 # reason and msg all 'A'.

@@ -61,6 +61,8 @@ for t in "$@"; do
 		(cd "$dir" && timeout -k 10 "$tmo" "$t") 2>&1 | sed -u 's/^/# /'
 	fi
 	rc=${PIPESTATUS[0]}
+	# 137: it ignored SIGTERM and timeout -k killed it
+	[ "$tmo" != 0 ] && [ "$rc" = 137 ] && rc=124
 	echo "# ${t##*/} took $((SECONDS - start)) s"
 	case $rc in
 	0) echo "ok $res"; pass=$((pass + 1)) ;;
