@@ -158,24 +158,30 @@ static s32 claim_idle_cpu(struct task_struct *p)
 	return scx_bpf_select_cpu_and(p, scx_bpf_task_cpu(p), 0, p->cpus_ptr, 0);
 }
 
-/* Could @cpu's current task be preempted for a task of @class now? */
+/*
+ * Could @cpu's current task be preempted for a task of @class now?
+ * @local: @cpu is the CPU this wakeup runs on.
+ */
 static bool preemptible(s32 cpu, struct task_struct *p, int class,
-			const struct reflex_settings *set, u64 now)
+			const struct reflex_settings *set, u64 now, bool local)
 {
 	struct reflex_cpu_state *cs;
 
 	if (!bpf_cpumask_test_cpu(cpu, p->cpus_ptr))
 		return false;
 	cs = bpf_map_lookup_percpu_elem(&cpu_state, &zero, cpu);
-	return cs && !cs->offline &&
-	       reflex_may_preempt(class, cs->class, now - cs->started_ns, set);
+	/* started_ns 0: nothing ran there since attach (offline, or idle) */
+	return cs && !cs->offline && cs->started_ns &&
+	       reflex_may_preempt(class, cs->class, now - cs->started_ns,
+				  local, set);
 }
 
 /*
- * Put @p, of a favoured @class, on a CPU running batch work, at the head
- * of its local queue with SCX_ENQ_PREEMPT: the batch task's slice ends now
- * and @p runs next.  This CPU first (no IPI needed), then the task's last
- * CPU (its caches), then any.
+ * Put @p, of a favoured @class, at the head of a CPU's local queue with
+ * SCX_ENQ_PREEMPT: the current task's slice there ends now and @p runs
+ * next.  This CPU first (no IPI needed; the waker or what an interrupt
+ * interrupted), then the task's last CPU (its caches), then any CPU
+ * running batch work (reflex_may_preempt() says which).
  */
 static bool preempt_for(struct task_struct *p, struct reflex_task_ctx *tctx,
 			int class, const struct reflex_settings *set,
@@ -187,15 +193,15 @@ static bool preempt_for(struct task_struct *p, struct reflex_task_ctx *tctx,
 	u64 now = bpf_ktime_get_ns();
 	struct reflex_cpu_state *cs;
 
-	if (preemptible(this, p, class, set, now)) {
+	if (preemptible(this, p, class, set, now, true)) {
 		cpu = this;
-	} else if (preemptible(prev, p, class, set, now)) {
+	} else if (preemptible(prev, p, class, set, now, false)) {
 		cpu = prev;
 	} else {
 		bpf_for(i, 1, nr < REFLEX_MAX_CPUS ? nr : REFLEX_MAX_CPUS) {
 			s32 c = (prev + i) % nr;
 
-			if (preemptible(c, p, class, set, now)) {
+			if (preemptible(c, p, class, set, now, false)) {
 				cpu = c;
 				break;
 			}

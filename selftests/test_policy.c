@@ -37,7 +37,7 @@ do {									\
 
 #define MS	1000000ULL
 #define S	1000000000ULL
-#define NR_TESTS 87
+#define NR_TESTS 89
 
 static void test_vtime_before(void)
 {
@@ -304,16 +304,24 @@ static void test_preempt(void)
 	int bad;
 
 	reflex_settings_get(NULL, &s, &bad);	/* min run 250 us */
-	CHECK(reflex_may_preempt(REFLEX_TC_INPUT, REFLEX_TC_OTHER, 250000, &s),
-	      "preempt: input preempts batch work that ran 250 us");
-	CHECK(!reflex_may_preempt(REFLEX_TC_INPUT, REFLEX_TC_OTHER, 249999, &s),
+	CHECK(reflex_may_preempt(REFLEX_TC_INPUT, REFLEX_TC_OTHER, 250000, 0, &s),
+	      "preempt: input preempts remote batch work that ran 250 us");
+	CHECK(!reflex_may_preempt(REFLEX_TC_INPUT, REFLEX_TC_OTHER, 249999, 0, &s),
 	      "preempt: not before it ran 250 us");
-	CHECK(!reflex_may_preempt(REFLEX_TC_INPUT, REFLEX_TC_GAME, 10 * MS, &s),
-	      "preempt: only batch work is preempted, not a game thread");
-	CHECK(!reflex_may_preempt(REFLEX_TC_OTHER, REFLEX_TC_OTHER, 10 * MS, &s),
+	CHECK(!reflex_may_preempt(REFLEX_TC_INPUT, REFLEX_TC_GAME, 10 * MS, 0, &s),
+	      "preempt: remotely only batch work is preempted, not a game thread");
+	CHECK(reflex_may_preempt(REFLEX_TC_INPUT, REFLEX_TC_OTHER, 0, 1, &s),
+	      "preempt: on the waking CPU, batch work is preempted at once");
+	CHECK(reflex_may_preempt(REFLEX_TC_INPUT, REFLEX_TC_GAME, 0, 1, &s) &&
+	      !reflex_may_preempt(REFLEX_TC_GAME, REFLEX_TC_INPUT, 10 * MS, 1, &s) &&
+	      !reflex_may_preempt(REFLEX_TC_GAME, REFLEX_TC_GAME, 10 * MS, 1, &s),
+	      "preempt: on the waking CPU, only a lower class is preempted");
+	CHECK(!reflex_may_preempt(REFLEX_TC_OTHER, REFLEX_TC_OTHER, 10 * MS, 0, &s) &&
+	      !reflex_may_preempt(REFLEX_TC_OTHER, REFLEX_TC_OTHER, 10 * MS, 1, &s),
 	      "preempt: batch work never preempts");
 	s.preempt_min_run_ns = 0;
-	CHECK(!reflex_may_preempt(REFLEX_TC_AUDIO, REFLEX_TC_OTHER, 10 * MS, &s),
+	CHECK(!reflex_may_preempt(REFLEX_TC_AUDIO, REFLEX_TC_OTHER, 10 * MS, 0, &s) &&
+	      !reflex_may_preempt(REFLEX_TC_AUDIO, REFLEX_TC_OTHER, 10 * MS, 1, &s),
 	      "preempt: preempt_min_run_ns 0 turns preemption off");
 }
 

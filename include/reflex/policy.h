@@ -288,22 +288,33 @@ static inline __u64 reflex_class_boost(int class,
 
 /*
  * May a task of @class, waking with no idle CPU, preempt a CPU whose
- * current task is of @victim_class and has run @ran_ns?  Only batch work
- * is preempted, and only after it ran preempt_min_run_ns, so it always
- * gets that much of every slice.
+ * current task is of @victim_class and has run @ran_ns?  @local: that CPU
+ * is the one the wakeup runs on, so its current task is the waker, or
+ * what an interrupt interrupted.
+ *
+ * There any task of a lower class is preempted at once, as the fair class
+ * lets a woken task run before its waker's slice ends: the preemption
+ * costs no IPI, and what it delays is the very work that made the
+ * favoured task runnable.  On another CPU only batch work is preempted,
+ * and only after it ran preempt_min_run_ns, so that remote preemptions
+ * (an IPI each) leave batch work that much of every slice.
+ * preempt_min_run_ns 0 turns both off.
  */
 static inline int reflex_may_preempt(int class, int victim_class,
-				     __u64 ran_ns,
+				     __u64 ran_ns, int local,
 				     const struct reflex_settings *s)
 {
-	return s->preempt_min_run_ns && class != REFLEX_TC_OTHER &&
-	       victim_class == REFLEX_TC_OTHER &&
+	if (!s->preempt_min_run_ns || class == REFLEX_TC_OTHER)
+		return 0;
+	if (local)
+		return victim_class < class;
+	return victim_class == REFLEX_TC_OTHER &&
 	       ran_ns >= s->preempt_min_run_ns;
 }
 
 /*
  * Input event types and codes, as in the uapi <linux/input-event-codes.h>
- * (the BPF side has no uapi headers; selftests/host/test_policy.c checks
+ * (the BPF side has no uapi headers; selftests/test_policy.c checks
  * these against them).
  */
 #define REFLEX_EV_SYN		0x00
