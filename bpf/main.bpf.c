@@ -73,11 +73,21 @@ struct {
 #define REFLEX_MAX_CPUS		1024
 
 /*
- * The vtime of the most recently started task: the system's "now" in
- * virtual time.  Updated without atomics from ops.running on all CPUs; a
- * lost update only makes one sleeper's head start a little larger.
+ * The system's "now" in virtual time: the largest vtime a task had when
+ * it started (ops.running) or stopped (ops.stopping), so it moves on with
+ * every run, a fork storm's short-lived children's included.  Were it to
+ * stand still while work is done, a task whose vtime is ahead of it would
+ * wait behind every newcomer (they start at vtime_now).  Updated without
+ * atomics on all CPUs; a lost update only makes one sleeper's head start a
+ * little larger.
  */
 static u64 vtime_now;
+
+static void vtime_now_advance(u64 vtime)
+{
+	if (reflex_vtime_before(vtime_now, vtime))
+		vtime_now = vtime;
+}
 
 static const u32 zero;
 
@@ -383,8 +393,7 @@ void BPF_STRUCT_OPS(reflex_running, struct task_struct *p)
 		tctx->runnable_ns = 0;
 	}
 	tctx->run_start = scx_bpf_now();
-	if (reflex_vtime_before(vtime_now, tctx->vtime))
-		vtime_now = tctx->vtime;
+	vtime_now_advance(tctx->vtime);
 }
 
 /*
@@ -417,8 +426,10 @@ void BPF_STRUCT_OPS(reflex_stopping, struct task_struct *p, bool runnable)
 {
 	struct reflex_task_ctx *tctx = task_ctx_get(p, false);
 
-	if (tctx)
-		charge_run(p, tctx, true);
+	if (!tctx)
+		return;
+	charge_run(p, tctx, true);
+	vtime_now_advance(tctx->vtime);
 }
 
 void BPF_STRUCT_OPS(reflex_enable, struct task_struct *p)
