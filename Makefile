@@ -18,7 +18,7 @@
 .DEFAULT_GOAL := all
 include Kbuild.mk
 
-BPF_UNITS := main events input classes
+BPF_UNITS := main events input classes topology
 BPF_OBJ := $(objtree)/bpf/scx_reflex.bpf.o
 LIB := $(objtree)/lib/libreflex.a
 LOADER := $(objtree)/loader/reflex-loader

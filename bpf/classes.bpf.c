@@ -98,8 +98,13 @@ static __always_inline u32 game_tgid(u64 now)
 	return reflex_game_tgid(set->tgid, g->tgid, g->ns, now);
 }
 
-__hidden int task_class_now(struct task_struct *p,
-			    const struct reflex_task_ctx *tctx,
+__hidden u32 game_now(u64 now)
+{
+	return game_tgid(now);
+}
+
+__hidden void task_classify(struct task_struct *p,
+			    struct reflex_task_ctx *tctx,
 			    const struct reflex_settings *set, u64 now)
 {
 	struct reflex_signals sig = {
@@ -111,7 +116,8 @@ __hidden int task_class_now(struct task_struct *p,
 	u32 game = game_tgid(now);
 
 	sig.is_game = game && p->tgid == game;
-	return reflex_task_class(&sig, set, now, last_input_ns);
+	tctx->in_game = sig.is_game;
+	tctx->class = reflex_task_class(&sig, set, now, last_input_ns);
 }
 
 SEC("fentry/security_file_ioctl")

@@ -7,11 +7,13 @@
  * with its run time scaled by 100/weight.  A waking task goes straight to
  * an idle CPU when there is one (the kernel's idle selection: its previous
  * CPU's idle core first, then idle cores in the same LLC, ...); otherwise
- * it joins one shared queue ordered by a deadline: its vtime, raised to at
+ * it joins its LLC's queue ordered by a deadline: its vtime, raised to at
  * most slice_lag_ns behind the current vtime, minus a lead for its class
  * (input handler, audio, compositor, GPU submit, game: classes.bpf.c).  A
- * task of such a class that finds no idle CPU preempts a CPU running batch
- * work that has had preempt_min_run_ns.  The lead is not added to the
+ * task of such a class that finds no idle CPU preempts its waker's CPU
+ * if a lower class runs there, else a CPU running batch work that has had
+ * preempt_min_run_ns.  With more than one LLC (topology.bpf.c) each has
+ * its own queue, and the game is kept on one.  The lead is not added to the
  * task's vtime, so it cannot pile up; and a task that waits in the queue
  * longer than starve_ns is moved ahead by the next CPU that dispatches, so
  * every runnable task runs within a bounded time and the sched_ext
@@ -63,14 +65,15 @@ struct {
 	__type(value, struct reflex_cpu_state);
 } cpu_state SEC(".maps");
 
-/* The shared deadline-ordered queue (a user DSQ id: bit 63 clear). */
-#define REFLEX_DSQ_SHARED	0
+/*
+ * The deadline-ordered queue of LLC @l (topology.bpf.c): user DSQ ids 0 to
+ * REFLEX_MAX_LLCS - 1, all created at init, so that an LLC first seen
+ * when a CPU comes online has one too.
+ */
+#define llc_dsq(l)		((u64)(l))
 
 /* At most this many queued tasks are looked at per starvation scan. */
 #define REFLEX_STARVE_SCAN	64
-
-/* CPUs looked at for a preemption victim, at most. */
-#define REFLEX_MAX_CPUS		1024
 
 /*
  * The system's "now" in virtual time: the largest vtime a task had when
@@ -136,6 +139,67 @@ __hidden void task_info_update(struct task_struct *p,
 	ti->nr_preempted += preempts;
 }
 
+__hidden s32 select_idle_in(struct task_struct *p, s32 prev_cpu,
+			    u64 wake_flags, const struct cpumask *mask)
+{
+	return scx_bpf_select_cpu_and(p, prev_cpu, wake_flags, mask, 0);
+}
+
+/* An idle CPU @p may run on, anywhere, claimed for it; -1 if none. */
+static s32 pick_idle_any(struct task_struct *p, s32 prev_cpu, u64 wake_flags)
+{
+	return scx_bpf_select_cpu_and(p, prev_cpu, wake_flags, p->cpus_ptr, 0);
+}
+
+/*
+ * Does placement (llc_placement) apply to @p?  Only with more than one LLC,
+ * and only to tasks that may run on every CPU: one whose affinity or
+ * cpuset leaves out part of an LLC is left where the kernel's own choices
+ * put it.
+ */
+static bool placed_task(const struct task_struct *p,
+			const struct reflex_task_ctx *tctx,
+			const struct reflex_settings *set)
+{
+	return tctx && set->llc_placement && nr_llcs > 1 &&
+	       p->nr_cpus_allowed >= scx_bpf_nr_cpu_ids();
+}
+
+/*
+ * An idle CPU for @p, claimed for it; -1 if none.  The kernel's choice
+ * (scx_bpf_select_cpu_and(): the previous CPU if its whole core is idle,
+ * then a whole idle core, then any idle CPU, nearest first), narrowed by
+ * placement when the machine has more than one LLC: a thread of the game
+ * looks only in the game's LLC (enqueue decides what else it may do);
+ * while a game runs, batch work looks in the other LLCs first, from the
+ * one it last ran on, and only then in the game's.
+ */
+static s32 pick_idle(struct task_struct *p, const struct reflex_task_ctx *tctx,
+		     const struct reflex_settings *set, s32 prev_cpu,
+		     u64 wake_flags)
+{
+	u32 nr = nr_llcs, game, from, i, l;
+	s32 cpu;
+
+	if (!placed_task(p, tctx, set))
+		return pick_idle_any(p, prev_cpu, wake_flags);
+	game = game_llc_of(set);
+	if (tctx->in_game)
+		return pick_idle_in_llc(p, prev_cpu, wake_flags, game);
+	if (tctx->class == REFLEX_TC_OTHER && game_now(bpf_ktime_get_ns())) {
+		from = cpu_llc_of(prev_cpu);
+		bpf_for(i, 0, nr < REFLEX_MAX_LLCS ? nr : REFLEX_MAX_LLCS) {
+			l = (from + i) % nr;
+			if (l == game)
+				continue;
+			cpu = pick_idle_in_llc(p, prev_cpu, wake_flags, l);
+			if (cpu >= 0)
+				return cpu;
+		}
+	}
+	return pick_idle_any(p, prev_cpu, wake_flags);
+}
+
 s32 BPF_STRUCT_OPS(reflex_select_cpu, struct task_struct *p, s32 prev_cpu,
 		   u64 wake_flags)
 {
@@ -144,7 +208,8 @@ s32 BPF_STRUCT_OPS(reflex_select_cpu, struct task_struct *p, s32 prev_cpu,
 	struct reflex_settings fb;
 	s32 cpu;
 
-	cpu = scx_bpf_select_cpu_and(p, prev_cpu, wake_flags, p->cpus_ptr, 0);
+	set = get_settings(bpf_ktime_get_ns(), &fb, true);
+	cpu = pick_idle(p, tctx, set, prev_cpu, wake_flags);
 	if (cpu < 0) {
 		/* enqueue, which comes next, need not look again */
 		if (tctx)
@@ -152,20 +217,9 @@ s32 BPF_STRUCT_OPS(reflex_select_cpu, struct task_struct *p, s32 prev_cpu,
 		return prev_cpu;
 	}
 	/* The CPU is idle and now claimed: queue the task on it directly. */
-	set = get_settings(bpf_ktime_get_ns(), &fb, true);
 	scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL, set->slice_ns, 0);
 	stat_inc(select_idle);
 	return cpu;
-}
-
-/*
- * An idle CPU @p may run on, claimed for it, chosen as select_cpu would
- * (enqueue also runs without a preceding select_cpu: queued wakeups,
- * tasks allowed on one CPU, requeues).
- */
-static s32 claim_idle_cpu(struct task_struct *p)
-{
-	return scx_bpf_select_cpu_and(p, scx_bpf_task_cpu(p), 0, p->cpus_ptr, 0);
 }
 
 /*
@@ -191,11 +245,12 @@ static bool preemptible(s32 cpu, struct task_struct *p, int class,
  * SCX_ENQ_PREEMPT: the current task's slice there ends now and @p runs
  * next.  This CPU first (no IPI needed; the waker or what an interrupt
  * interrupted), then the task's last CPU (its caches), then any CPU
- * running batch work (reflex_may_preempt() says which).
+ * running batch work (reflex_may_preempt() says which).  @llc >= 0: only
+ * CPUs of that LLC (the game's, for its threads).
  */
 static bool preempt_for(struct task_struct *p, struct reflex_task_ctx *tctx,
 			int class, const struct reflex_settings *set,
-			u64 enq_flags)
+			u64 enq_flags, s32 llc)
 {
 	u32 nr = scx_bpf_nr_cpu_ids(), i;
 	s32 this = bpf_get_smp_processor_id();
@@ -203,15 +258,18 @@ static bool preempt_for(struct task_struct *p, struct reflex_task_ctx *tctx,
 	u64 now = bpf_ktime_get_ns();
 	struct reflex_cpu_state *cs;
 
-	if (preemptible(this, p, class, set, now, true)) {
+	if ((llc < 0 || cpu_llc_of(this) == llc) &&
+	    preemptible(this, p, class, set, now, true)) {
 		cpu = this;
-	} else if (preemptible(prev, p, class, set, now, false)) {
+	} else if ((llc < 0 || cpu_llc_of(prev) == llc) &&
+		   preemptible(prev, p, class, set, now, false)) {
 		cpu = prev;
 	} else {
 		bpf_for(i, 1, nr < REFLEX_MAX_CPUS ? nr : REFLEX_MAX_CPUS) {
 			s32 c = (prev + i) % nr;
 
-			if (preemptible(c, p, class, set, now, false)) {
+			if ((llc < 0 || cpu_llc_of(c) == llc) &&
+			    preemptible(c, p, class, set, now, false)) {
 				cpu = c;
 				break;
 			}
@@ -230,6 +288,34 @@ static bool preempt_for(struct task_struct *p, struct reflex_task_ctx *tctx,
 	return true;
 }
 
+/*
+ * The LLC whose queue @p waits in: reflex_queue_llc() with placement on,
+ * else the one it last ran in; but always one with a CPU online, so that
+ * the queue is served.
+ */
+static u32 queue_llc(struct task_struct *p, const struct reflex_task_ctx *tctx,
+		     const struct reflex_settings *set)
+{
+	u32 nr = nr_llcs, l = cpu_llc_of(scx_bpf_task_cpu(p)), i;
+
+	if (placed_task(p, tctx, set))
+		l = reflex_queue_llc(tctx->in_game, l, game_llc_of(set), nr);
+	if (llc_online(l))
+		return l;
+	bpf_for(i, 1, nr < REFLEX_MAX_LLCS ? nr : REFLEX_MAX_LLCS) {
+		if (llc_online((l + i) % nr))
+			return (l + i) % nr;
+	}
+	return l;
+}
+
+static void insert_on(struct task_struct *p, s32 cpu,
+		      const struct reflex_settings *set, u64 enq_flags)
+{
+	scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL_ON | cpu, set->slice_ns, enq_flags);
+	stat_inc(enqueue_idle);
+}
+
 void BPF_STRUCT_OPS(reflex_enqueue, struct task_struct *p, u64 enq_flags)
 {
 	struct reflex_task_ctx *tctx = task_ctx_get(p, false);
@@ -237,8 +323,9 @@ void BPF_STRUCT_OPS(reflex_enqueue, struct task_struct *p, u64 enq_flags)
 	const struct reflex_settings *set;
 	int class = REFLEX_TC_OTHER;
 	struct reflex_settings fb;
-	bool looked = false;
-	s32 cpu;
+	bool looked = false, placed;
+	s32 cpu, llc = -1;
+	u32 l;
 
 	stat_inc(enqueue);
 	set = get_settings(now, &fb, true);
@@ -251,27 +338,44 @@ void BPF_STRUCT_OPS(reflex_enqueue, struct task_struct *p, u64 enq_flags)
 		looked = tctx->no_idle;
 		tctx->no_idle = false;
 	}
-	cpu = looked ? -1 : claim_idle_cpu(p);
+	cpu = looked ? -1 : pick_idle(p, tctx, set, scx_bpf_task_cpu(p), 0);
 	if (cpu >= 0) {
-		scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL_ON | cpu, set->slice_ns,
-				   enq_flags);
-		stat_inc(enqueue_idle);
+		insert_on(p, cpu, set, enq_flags);
 		return;
 	}
 
+	/* A thread of the game, kept on the game's LLC (pick_idle()). */
+	placed = placed_task(p, tctx, set) && tctx->in_game;
 	if (tctx) {
 		class = tctx->class;
 		boost = reflex_class_boost(class, set);
-		if (boost && preempt_for(p, tctx, class, set, enq_flags))
+		if (placed)
+			llc = game_llc_of(set);
+		if (boost && preempt_for(p, tctx, class, set, enq_flags, llc))
 			return;
 		vtime = tctx->vtime;
 		tctx->enq_ns = now;
 	}
-	scx_bpf_dsq_insert_vtime(p, REFLEX_DSQ_SHARED, set->slice_ns,
+	/*
+	 * The game's LLC is busy with work it may not preempt (the game's own
+	 * threads, or other favoured ones): an idle CPU in another LLC now
+	 * beats a wait for one there.
+	 */
+	if (placed) {
+		cpu = pick_idle_any(p, scx_bpf_task_cpu(p), 0);
+		if (cpu >= 0) {
+			insert_on(p, cpu, set, enq_flags);
+			return;
+		}
+	}
+	l = queue_llc(p, tctx, set);
+	scx_bpf_dsq_insert_vtime(p, llc_dsq(l), set->slice_ns,
 				 reflex_deadline(vtime, vtime_now,
 						 set->slice_lag_ns, boost),
 				 enq_flags);
 	stat_inc(enqueue_shared);
+	if (placed && l == llc)
+		stat_inc(enqueue_game_llc);
 	if (boost && tctx) {
 		stat_inc(enqueue_boost);
 		task_info_update(p, tctx, 0, 1, 0);
@@ -280,26 +384,22 @@ void BPF_STRUCT_OPS(reflex_enqueue, struct task_struct *p, u64 enq_flags)
 
 /*
  * The starvation guard: every starve_ns / 4, one CPU looks at the tasks at
- * the back of the shared queue (where the largest deadlines are) and
+ * the back of each LLC's queue (where the largest deadlines are) and
  * moves one that has waited starve_ns or longer, and may run here, to its
- * own local queue.  Returns whether it moved one.  Where the queue cannot
+ * own local queue.  Returns whether it moved one.  Where the queues cannot
  * be iterated (see reflex.bpf.h) the guard is off and the bounded queue
  * keys alone keep every task moving.
  */
 static u64 last_starve_scan;
 
-static bool rescue_starved(const struct reflex_settings *set)
+static bool rescue_starved_in(u64 dsq, const struct reflex_settings *set,
+			      u64 now)
 {
-	u64 now = bpf_ktime_get_ns(), last = last_starve_scan;
 	s32 this_cpu = bpf_get_smp_processor_id();
 	struct task_struct *p;
 	int n = 0;
 
-	if (!bpf_ksym_exists(bpf_iter_scx_dsq_new) ||
-	    (s64)(now - last) < (s64)(set->starve_ns / 4) ||
-	    !__sync_bool_compare_and_swap(&last_starve_scan, last, now))
-		return false;
-	bpf_for_each(scx_dsq, p, REFLEX_DSQ_SHARED, SCX_DSQ_ITER_REV) {
+	bpf_for_each(scx_dsq, p, dsq, SCX_DSQ_ITER_REV) {
 		struct reflex_task_ctx *tctx;
 
 		if (++n > REFLEX_STARVE_SCAN)
@@ -319,17 +419,41 @@ static bool rescue_starved(const struct reflex_settings *set)
 	return false;
 }
 
+static bool rescue_starved(const struct reflex_settings *set)
+{
+	u64 now = bpf_ktime_get_ns(), last = last_starve_scan;
+	u32 l, nr = nr_llcs;
+
+	if (!bpf_ksym_exists(bpf_iter_scx_dsq_new) ||
+	    (s64)(now - last) < (s64)(set->starve_ns / 4) ||
+	    !__sync_bool_compare_and_swap(&last_starve_scan, last, now))
+		return false;
+	bpf_for(l, 0, nr < REFLEX_MAX_LLCS ? nr : REFLEX_MAX_LLCS) {
+		if (rescue_starved_in(llc_dsq(l), set, now))
+			return true;
+	}
+	return false;
+}
+
 void BPF_STRUCT_OPS(reflex_dispatch, s32 cpu, struct task_struct *prev)
 {
 	struct reflex_settings fb;
 	const struct reflex_settings *set = get_settings(bpf_ktime_get_ns(),
 							 &fb, true);
+	u32 nr = nr_llcs, l = cpu_llc_of(cpu), i;
 
 	if (rescue_starved(set))
 		return;
-	if (scx_bpf_dsq_move_to_local(REFLEX_DSQ_SHARED)) {
+	if (scx_bpf_dsq_move_to_local(llc_dsq(l))) {
 		stat_inc(dispatch_shared);
 		return;
+	}
+	/* Nothing queued in this LLC: take from the next one that has work. */
+	bpf_for(i, 1, nr < REFLEX_MAX_LLCS ? nr : REFLEX_MAX_LLCS) {
+		if (scx_bpf_dsq_move_to_local(llc_dsq((l + i) % nr))) {
+			stat_inc(dispatch_steal);
+			return;
+		}
 	}
 	/*
 	 * Nothing queued.  If the previous task still wants the CPU it keeps
@@ -361,7 +485,7 @@ void BPF_STRUCT_OPS(reflex_runnable, struct task_struct *p, u64 enq_flags)
 	set = get_settings(now, &fb, true);
 	if (enq_flags & SCX_ENQ_WAKEUP)
 		input_chain_wakeup(p, set);
-	tctx->class = task_class_now(p, tctx, set, now);
+	task_classify(p, tctx, set, now);
 	tctx->runnable_ns = now;
 }
 
@@ -453,6 +577,7 @@ void BPF_STRUCT_OPS(reflex_cpu_online, s32 cpu)
 
 	if (cs)
 		cs->offline = 0;
+	topo_cpu_online(cpu);
 	stat_inc(cpu_online);
 }
 
@@ -462,6 +587,7 @@ void BPF_STRUCT_OPS(reflex_cpu_offline, s32 cpu)
 
 	if (cs)
 		cs->offline = 1;
+	topo_cpu_offline(cpu);
 	stat_inc(cpu_offline);
 }
 
@@ -472,21 +598,28 @@ s32 BPF_STRUCT_OPS(reflex_init_task, struct task_struct *p,
 }
 
 /*
- * The CPUs that are possible but offline when the scheduler starts: from
- * then on cpu_online and cpu_offline keep cpu_state right.
+ * The CPUs as the scheduler starts: which are offline (from then on
+ * cpu_online and cpu_offline keep cpu_state right), and which LLC each is
+ * in (topology.bpf.c).  0 or a negative errno.
  */
-static void mark_offline_cpus(void)
+static s32 read_cpus(void)
 {
 	const struct cpumask *online = scx_bpf_get_online_cpumask();
 	u32 nr = scx_bpf_nr_cpu_ids(), cpu;
 	struct reflex_cpu_state *cs;
+	bool on;
 
-	bpf_for(cpu, 0, nr < REFLEX_MAX_CPUS ? nr : REFLEX_MAX_CPUS) {
+	if (nr > REFLEX_MAX_CPUS)
+		nr = REFLEX_MAX_CPUS;
+	bpf_for(cpu, 0, nr) {
+		on = bpf_cpumask_test_cpu(cpu, online);
 		cs = bpf_map_lookup_percpu_elem(&cpu_state, &zero, cpu);
 		if (cs)
-			cs->offline = !bpf_cpumask_test_cpu(cpu, online);
+			cs->offline = !on;
+		topo_add_cpu(cpu, on);
 	}
 	scx_bpf_put_cpumask(online);
+	return topo_finish(nr);
 }
 
 s32 BPF_STRUCT_OPS_SLEEPABLE(reflex_init)
@@ -494,6 +627,7 @@ s32 BPF_STRUCT_OPS_SLEEPABLE(reflex_init)
 	struct reflex_tunables *t = bpf_map_lookup_elem(&tunables, &zero);
 	struct reflex_exit_info *ei = bpf_map_lookup_elem(&exit_info, &zero);
 	s32 ret;
+	u32 l;
 
 	/* Defaults once; values set with bpftool before attach are kept. */
 	if (t && !t->version)
@@ -507,11 +641,19 @@ s32 BPF_STRUCT_OPS_SLEEPABLE(reflex_init)
 		ei->msg[0] = '\0';
 	}
 
-	mark_offline_cpus();
-	ret = scx_bpf_create_dsq(REFLEX_DSQ_SHARED, -1);
-	if (ret)
-		reflex_error("cannot create the shared queue: %d", ret);
-	return ret;
+	ret = read_cpus();
+	if (ret) {
+		reflex_error("cannot read the CPU topology: %d", ret);
+		return ret;
+	}
+	bpf_for(l, 0, REFLEX_MAX_LLCS) {
+		ret = scx_bpf_create_dsq(llc_dsq(l), -1);
+		if (ret) {
+			reflex_error("cannot create the queue of LLC %u: %d", l, ret);
+			return ret;
+		}
+	}
+	return 0;
 }
 
 void BPF_STRUCT_OPS(reflex_exit, struct scx_exit_info *ei)

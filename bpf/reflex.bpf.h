@@ -18,7 +18,10 @@
  * verifier checks them in their caller's context), the kfuncs, and the
  * sched_ext enum values, which libbpf relocates against the running
  * kernel's BTF at load time (CO-RE), so that one object loads on every
- * supported kernel.  Layouts shared with userspace are in <reflex/abi.h>,
+ * supported kernel.  Each kfunc is called from one unit only: the static
+ * linker of libbpf 1.4 (bookworm-backports) fails on a kfunc that two
+ * objects both reference ("failed to resolve size of underlying type"),
+ * so a unit that needs another's kfunc calls a function of that unit.  Layouts shared with userspace are in <reflex/abi.h>,
  * the scheduling arithmetic in <reflex/policy.h>.
  */
 #ifndef __REFLEX_BPF_H
@@ -95,6 +98,12 @@ bool scx_bpf_dsq_move(struct bpf_iter_scx_dsq *it__iter, struct task_struct *p,
 bool scx_bpf_task_set_slice(struct task_struct *p, u64 slice) __ksym;
 u64 scx_bpf_now(void) __ksym;
 bool bpf_cpumask_test_cpu(u32 cpu, const struct cpumask *cpumask) __ksym;
+struct bpf_cpumask *bpf_cpumask_create(void) __ksym;
+void bpf_cpumask_release(struct bpf_cpumask *cpumask) __ksym;
+void bpf_cpumask_set_cpu(u32 cpu, struct bpf_cpumask *cpumask) __ksym;
+void bpf_cpumask_clear_cpu(u32 cpu, struct bpf_cpumask *cpumask) __ksym;
+void bpf_rcu_read_lock(void) __ksym;
+void bpf_rcu_read_unlock(void) __ksym;
 const struct cpumask *scx_bpf_get_online_cpumask(void) __ksym;
 void scx_bpf_put_cpumask(const struct cpumask *cpumask) __ksym;
 void scx_bpf_error_bstr(char *fmt, unsigned long long *data,
@@ -195,7 +204,7 @@ struct reflex_settings_map {
 struct reflex_task_ctx {
 	u64 vtime;		/* virtual run time; the queue key is derived */
 	u64 run_start;		/* scx_bpf_now() when the task last started */
-	u64 enq_ns;		/* when it joined the shared queue */
+	u64 enq_ns;		/* when it joined an LLC's queue */
 	u64 runnable_ns;	/* when it last became runnable (0: ran since) */
 	u64 input_ns;		/* when it last got input (0: never) */
 	u64 gpu_ns;		/* ... submitted GPU work */
@@ -205,6 +214,7 @@ struct reflex_task_ctx {
 	u32 class;		/* enum reflex_task_class at the last enqueue */
 	bool in_drm_ioctl;	/* its last ioctl was a DRM driver ioctl */
 	bool no_idle;		/* select_cpu found no idle CPU for it */
+	bool in_game;		/* a thread of the game, when last runnable */
 };
 
 struct reflex_task_ctx_map {
@@ -230,6 +240,11 @@ extern struct reflex_task_classes_map task_classes SEC(".maps");
 
 /* CLOCK_MONOTONIC of the last input event (not EV_SYN); input.bpf.c. */
 extern u64 last_input_ns;
+/* How many LLCs the machine has (at least 1); topology.bpf.c. */
+extern u32 nr_llcs;
+
+/* CPUs looked at in a loop, at most. */
+#define REFLEX_MAX_CPUS		1024
 
 /* ---- small helpers over the shared maps ---------------------------------- */
 
@@ -315,9 +330,36 @@ enum { PROC_INPUT, PROC_GPU, PROC_KMS };
 __hidden void proc_note(struct task_struct *p,
 			const struct reflex_settings *set, u64 now, int what);
 
-/* classes.bpf.c: the class of @p now, from its marks. */
-__hidden int task_class_now(struct task_struct *p,
-			    const struct reflex_task_ctx *tctx,
+/*
+ * classes.bpf.c: set @tctx->class, the class of @p now from its marks, and
+ * @tctx->in_game, whether it is a thread of the game.
+ */
+__hidden void task_classify(struct task_struct *p,
+			    struct reflex_task_ctx *tctx,
 			    const struct reflex_settings *set, u64 now);
+
+/* classes.bpf.c: the foreground game's tgid at @now; 0 for none. */
+__hidden u32 game_now(u64 now);
+
+/*
+ * topology.bpf.c: at init, place each CPU (whether @online now) in its
+ * LLC; then, with every CPU below @nr_cpus placed, finish: 0 or -errno.
+ */
+__hidden void topo_add_cpu(s32 cpu, bool online);
+__hidden s32 topo_finish(u32 nr_cpus);
+/* ... count @cpu in or out of its LLC's online CPUs. */
+__hidden void topo_cpu_online(s32 cpu);
+__hidden void topo_cpu_offline(s32 cpu);
+/* ... the LLC number of @cpu; whether LLC @l has a CPU online. */
+__hidden u32 cpu_llc_of(s32 cpu);
+__hidden bool llc_online(u32 l);
+/* ... an idle CPU of LLC @l for @p, claimed; -1 if none. */
+__hidden s32 pick_idle_in_llc(struct task_struct *p, s32 prev_cpu,
+			      u64 wake_flags, u32 l);
+/* ... the game's LLC under @set. */
+__hidden u32 game_llc_of(const struct reflex_settings *set);
+/* main.bpf.c: an idle CPU in @mask for @p, claimed; -1 if none. */
+__hidden s32 select_idle_in(struct task_struct *p, s32 prev_cpu,
+			    u64 wake_flags, const struct cpumask *mask);
 
 #endif /* __REFLEX_BPF_H */

@@ -37,7 +37,7 @@ do {									\
 
 #define MS	1000000ULL
 #define S	1000000000ULL
-#define NR_TESTS 89
+#define NR_TESTS 95
 
 static void test_vtime_before(void)
 {
@@ -122,7 +122,8 @@ static void test_settings(void)
 	      t.class_ttl_ns == 1000 * MS && t.audio_boost_ns == 16 * MS &&
 	      t.compositor_boost_ns == 12 * MS && t.gpu_boost_ns == 10 * MS &&
 	      t.game_boost_ns == 6 * MS && t.preempt_min_run_ns == 250000 &&
-	      t.starve_ns == 100 * MS, "tunables: defaults as documented");
+	      t.starve_ns == 100 * MS && t.llc_placement == 1 &&
+	      t.game_llc == 32, "tunables: defaults as documented");
 	CHECK(reflex_settings_get(&t, &s, &bad) == 0 && s.slice_ns == 3 * MS &&
 	      s.boost_ns[REFLEX_TC_OTHER] == 0 &&
 	      s.boost_ns[REFLEX_TC_INPUT] == 20 * MS &&
@@ -132,6 +133,11 @@ static void test_settings(void)
 	      s.boost_ns[REFLEX_TC_GAME] == 6 * MS,
 	      "settings: the defaults are in range, one lead per class");
 
+	t.game_llc = 33;	/* above 32, auto */
+	CHECK(reflex_settings_get(&t, &s, &bad) == 1 && s.game_llc == 32 &&
+	      s.llc_placement == 1,
+	      "settings: a game_llc above 32 is clamped to 32 (auto) and counted");
+	t.game_llc = 32;
 	t.slice_ns = 1;		/* below 100 us */
 	CHECK(reflex_settings_get(&t, &s, &bad) == 1 && s.slice_ns == 100000,
 	      "settings: 1 ns slice is clamped to 100 us and counted");
@@ -196,10 +202,10 @@ static void test_tunables_table(void)
 	} while (0);
 	REFLEX_TUNABLES(COUNT)
 #undef COUNT
-	CHECK(nr == 13, "tunables: the table has 13 tunables (has %d)", nr);
+	CHECK(nr == 15, "tunables: the table has 15 tunables (has %d)", nr);
 	CHECK(bytes == sizeof(struct reflex_tunables) &&
-	      sizeof(struct reflex_tunables) == 104,
-	      "tunables: with version they fill all 104 bytes of the struct");
+	      sizeof(struct reflex_tunables) == 112,
+	      "tunables: with version they fill all 112 bytes of the struct");
 }
 
 static void test_latency(void)
@@ -339,6 +345,21 @@ static void test_game(void)
 	      "game: REFLEX_GAME_NONE means no game, whatever the guess");
 }
 
+static void test_llc(void)
+{
+	CHECK(reflex_game_llc(REFLEX_LLC_AUTO, 2, 1) == 1 &&
+	      reflex_game_llc(REFLEX_LLC_AUTO, 1, 0) == 0,
+	      "llc: auto takes the LLC with the most cache");
+	CHECK(reflex_game_llc(0, 2, 1) == 0 && reflex_game_llc(1, 2, 0) == 1,
+	      "llc: game_llc names the game's LLC");
+	CHECK(reflex_game_llc(2, 2, 1) == 1 && reflex_game_llc(31, 1, 0) == 0,
+	      "llc: a game_llc this machine lacks falls back to auto");
+	CHECK(reflex_queue_llc(1, 0, 1, 2) == 1 && reflex_queue_llc(0, 0, 1, 2) == 0,
+	      "llc: the game waits on its LLC, anything else where it ran");
+	CHECK(reflex_queue_llc(1, 0, 5, 2) == 0,
+	      "llc: a game LLC out of range leaves the game where it ran");
+}
+
 static void test_ioctls(void)
 {
 	CHECK(REFLEX_DRM_COMMAND_BASE == DRM_COMMAND_BASE &&
@@ -433,6 +454,7 @@ int main(void)
 	test_classes();
 	test_preempt();
 	test_game();
+	test_llc();
 	test_ioctls();
 	test_events();
 	if (n != NR_TESTS) {

@@ -49,6 +49,7 @@
 #define REFLEX_MAP_GAME		"game"
 #define REFLEX_MAP_GAME_GUESS	"game_guess"
 #define REFLEX_MAP_LATENCY	"latency"
+#define REFLEX_MAP_LLCS		"llcs"
 
 /*
  * Input event ring buffers: one per CPU modulo 16, so that a flood on one
@@ -180,10 +181,10 @@ struct reflex_stats {
 	__u64 enqueue;		/* ops.enqueue calls */
 	__u64 select_idle;	/* wakeups placed on an idle CPU by select_cpu */
 	__u64 enqueue_idle;	/* enqueues sent to an idle CPU's local queue */
-	__u64 enqueue_shared;	/* enqueues into the shared deadline queue */
+	__u64 enqueue_shared;	/* enqueues into an LLC's deadline queue */
 	__u64 enqueue_boost;	/* ... of them queued early for their class */
 	__u64 preempt;		/* wakeups that preempted batch work */
-	__u64 dispatch_shared;	/* tasks this CPU took from the shared queue */
+	__u64 dispatch_shared;	/* tasks this CPU took from its LLC's queue */
 	__u64 dispatch_keep;	/* dispatch found nothing; previous task kept */
 	__u64 dispatch_idle;	/* dispatch found nothing; CPU goes idle */
 	__u64 starved;		/* tasks moved ahead because they waited too long */
@@ -202,6 +203,25 @@ struct reflex_stats {
 	__u64 game_exits;	/* the set or guessed game's process exited */
 	__u64 cpu_online;	/* CPUs that came online (hotplug) */
 	__u64 cpu_offline;	/* CPUs that went offline */
+	__u64 dispatch_steal;	/* tasks this CPU took from another LLC's queue */
+	__u64 enqueue_game_llc;	/* game threads queued on the game's LLC */
+};
+
+/*
+ * The last-level caches (maps/llcs, an ARRAY of REFLEX_MAX_LLCS entries,
+ * written by the scheduler): as the kernel reports them when it starts,
+ * numbered by their lowest CPU.  Each has a queue of its own.  Entries
+ * from nr_llcs of entry 0 on are unused.
+ */
+#define REFLEX_MAX_LLCS		32
+struct reflex_llc {
+	__u32 nr_llcs;		/* entry 0 only: how many there are */
+	__u32 game;		/* entry 0 only: the game's LLC, as chosen */
+	__u32 kernel_id;	/* the kernel's LLC id (x86: cpu_info.topo.llc_id) */
+	__u32 first_cpu;	/* its lowest CPU */
+	__u32 nr_cpus;		/* its CPUs, online or not */
+	__u32 nr_online;	/* ... online now */
+	__u64 cache_kib;	/* its size, KiB (0: the kernel did not say) */
 };
 
 /*
@@ -244,7 +264,10 @@ struct reflex_tunables {
 	__u64 preempt_min_run_ns; /* batch work runs this long before it can
 				   * be preempted; 0 turns preemption off */
 	__u64 starve_ns;	/* a queued task waiting this long jumps ahead */
+	__u32 llc_placement;	/* 1: the game on its LLC, batch work elsewhere */
+	__u32 game_llc;		/* the game's LLC (REFLEX_LLC_AUTO: largest) */
 };
+#define REFLEX_LLC_AUTO		REFLEX_MAX_LLCS
 
 /*
  * Why the scheduler stopped (maps/exit_info, a one-entry ARRAY), written by

@@ -24,8 +24,8 @@
 /*
  * Every tunable (a member of struct reflex_tunables, <reflex/abi.h>): its
  * default and the range the scheduler accepts.  A value outside the range
- * is clamped where the scheduler reads it, and counted; reflex-tune refuses
- * it.  Documentation/pins.rst says what each one does.
+ * is clamped when the scheduler checks the tunables, and counted;
+ * reflex-tune refuses it.  Documentation/pins.rst says what each one does.
  *
  *	  name			default		lowest		highest
  */
@@ -42,7 +42,9 @@
 	X(gpu_boost_ns,		10 * REFLEX_MS,	0,		100 * REFLEX_MS) \
 	X(game_boost_ns,	6 * REFLEX_MS,	0,		100 * REFLEX_MS) \
 	X(preempt_min_run_ns,	250 * REFLEX_US, 0,		100 * REFLEX_MS) \
-	X(starve_ns,		100 * REFLEX_MS, 10 * REFLEX_MS, 2 * REFLEX_S)
+	X(starve_ns,		100 * REFLEX_MS, 10 * REFLEX_MS, 2 * REFLEX_S)	\
+	X(llc_placement,	1,		0,		1)		\
+	X(game_llc,		REFLEX_LLC_AUTO, 0,		REFLEX_LLC_AUTO)
 
 /* The latency bucket of a wait of @ns: floor(log2(@ns)), at most the last. */
 static inline __u32 reflex_lat_bucket(__u64 ns)
@@ -173,6 +175,8 @@ struct reflex_settings {
 	__u64 preempt_min_run_ns;	/* 0: no preemption */
 	__u64 starve_ns;
 	__u32 event_codes;
+	__u32 llc_placement;
+	__u32 game_llc;			/* an LLC index, or REFLEX_LLC_AUTO */
 };
 
 /*
@@ -196,19 +200,19 @@ static inline int reflex_settings_get(const struct reflex_tunables *t,
 				      struct reflex_settings *s,
 				      int *bad_version)
 {
-	struct reflex_tunables dfl, c;
-	int clamped = 0;
+	struct reflex_tunables c;	/* one copy: the BPF stack is small */
+	int clamped = 0, codes = reflex_codes_on(t);
 
 	*bad_version = t && t->version && t->version != REFLEX_TUNABLES_VERSION;
-	if (!t || t->version != REFLEX_TUNABLES_VERSION) {
-		reflex_tunables_default(&dfl);
-		t = &dfl;
-	}
+	if (t && t->version == REFLEX_TUNABLES_VERSION)
+		c = *t;
+	else
+		reflex_tunables_default(&c);
 #define REFLEX_CLAMP(name, dfl, lo, hi)					\
-	c.name = reflex_clamp(t->name, (lo), (hi), &clamped);
+	c.name = reflex_clamp(c.name, (lo), (hi), &clamped);
 	REFLEX_TUNABLES(REFLEX_CLAMP)
 #undef REFLEX_CLAMP
-	c.event_codes = reflex_codes_on(t);
+	c.event_codes = codes;	/* as it was, not as clamped */
 	s->slice_ns = c.slice_ns;
 	s->slice_lag_ns = c.slice_lag_ns;
 	s->input_window_ns = c.input_window_ns;
@@ -223,6 +227,8 @@ static inline int reflex_settings_get(const struct reflex_tunables *t,
 	s->preempt_min_run_ns = c.preempt_min_run_ns;
 	s->starve_ns = c.starve_ns;
 	s->event_codes = c.event_codes;
+	s->llc_placement = c.llc_placement;
+	s->game_llc = c.game_llc;
 	return clamped;
 }
 
@@ -383,6 +389,31 @@ static inline int reflex_ioctl_kind(__u32 major, __u32 cmd,
 	     (nr >= REFLEX_PCM_NR_WRITEI && nr <= REFLEX_PCM_NR_READN)))
 		return REFLEX_IOCTL_PCM;
 	return REFLEX_IOCTL_NONE;
+}
+
+/*
+ * The game's LLC: the one the game_llc setting names (@want), if there is
+ * such an LLC among the @nr_llcs here; else (REFLEX_LLC_AUTO, or a number
+ * this machine does not have) @largest, the LLC with the most cache (the
+ * lowest-numbered of equals): on AMD's X3D parts, the CCD that carries
+ * the stacked cache, where games are known to run best.
+ */
+static inline __u32 reflex_game_llc(__u32 want, __u32 nr_llcs, __u32 largest)
+{
+	return want < nr_llcs ? want : largest;
+}
+
+/*
+ * Which LLC's queue a task waits in when no CPU is idle: a thread of the
+ * game (@is_game) in the game's LLC, where it is to run; any other task
+ * in the LLC it last ran in (@prev_llc), where its cache is.  Batch work
+ * is steered away from the game's LLC by idle selection (main.bpf.c),
+ * not here: moving it at every requeue would cost it its cache each time.
+ */
+static inline __u32 reflex_queue_llc(int is_game, __u32 prev_llc,
+				     __u32 game_llc, __u32 nr_llcs)
+{
+	return is_game && game_llc < nr_llcs ? game_llc : prev_llc;
 }
 
 /* A guess of the game stands this long without being confirmed again. */
