@@ -9,7 +9,10 @@
 # since a guest's vCPUs are one host thread; each one's output is printed
 # when it is done, in the order below.
 #
-#   for the oldest and newest kernel with modules (fetch-kernel):
+#   for the newest kernel with modules (fetch-kernel):
+#     vm[K,smp16,2llc]       the topology and stress tests at 16 vCPUs in
+#                            two last-level caches of SMT pairs (vmtest -L)
+#   for the oldest and newest kernel with modules:
 #     vm[K,smp4]             every test at 4 vCPUs, with a virtio-gpu
 #   host                     make -C selftests run_tests (on a kernel
 #                            without sched_ext its tests skip, saying so)
@@ -42,6 +45,8 @@ TIMEOUT=$(sed -n 's/^timeout=//p' "$here/settings")
 # The tests a kernel without its modules (uinput, DRM, sound) can run, at
 # 2 vCPUs; 2 vCPUs, the smallest machine, are tested there.
 SMALL="test_pin.sh test_stress.sh test_exit.sh"
+# The tests of a large machine with two LLCs, at 16 vCPUs.
+LARGE="test_topology.sh test_stress.sh"
 
 JOBS=${CHECK_JOBS:-$(nproc)}
 tmp=$(mktemp -d)
@@ -57,15 +62,18 @@ run_host()
 		O="$OBJTREE"
 }
 
-# One guest: KIND is mod or nomod, the rest of the arguments its command.
+# One guest: KIND is mod, nomod or 2llc (with modules, two LLCs), the
+# rest of the arguments its command.
 run_guest()	# run_guest N KIND KERNEL SMP NR_TESTS COMMAND...
 {
 	local i=$1 kind=$2 kernel=$3 smp=$4 nr=$5 kdir label
 	local fetch=() opts=() tag=
 
 	shift 5
-	[ "$kind" = mod ] ||
-		{ fetch=(-B); tag=,nomod; opts=(-S -I "$OBJTREE/selftests/install"); }
+	case $kind in
+	nomod) fetch=(-B); tag=,nomod; opts=(-S -I "$OBJTREE/selftests/install") ;;
+	2llc) tag=,2llc; opts=(-L) ;;
+	esac
 	echo "vm[$kernel,smp$smp$tag]" > "$tmp/$i.name"
 	kdir=$("$vm/fetch-kernel" "${fetch[@]}" "$kernel") || {
 		echo "cannot fetch kernel '$kernel'"
@@ -97,6 +105,10 @@ installed="make -s --no-print-directory -C selftests O=$OBJTREE install INSTALL_
 
 # The runs, longest first, so that JOBS at a time finish about together.
 runs=()
+newest=${KERNELS##* }
+if [ -n "$newest" ]; then
+	runs+=("run_guest @ 2llc $newest 16 $(echo $LARGE | wc -w) \"$in_tree TEST_GEN_PROGS= TEST_PROGS='$LARGE'\"")
+fi
 first=1
 for k in $KERNELS; do
 	if [ $first = 1 ]; then
