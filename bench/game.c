@@ -23,6 +23,11 @@
  * A frame is missed when it is submitted after its period ends, or when
  * the render thread falls so far behind that its start time has passed;
  * the frame time is from the frame's start time to its submission.
+ *
+ * Each thread notes the CPU it runs on each time it wakes (sched_getcpu());
+ * llc_moves counts the wakeups on another last-level cache than the
+ * thread's previous one (LLCs from /sys/devices/system/cpu/cpuN/cache:
+ * the highest index, by id), the moves that cost a game its cache.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -53,6 +58,11 @@ static char event_node[300];
 static atomic_int tids[3];		/* render, gpu, input */
 static atomic_long gpu_fences, input_events;
 
+#define MAX_CPUS	1024
+static int llc_of[MAX_CPUS];		/* -1: not known */
+static int nr_llcs;
+static atomic_long llc_moves, llc_wakeups;
+
 static void die(const char *what)
 {
 	fprintf(stderr, "game: %s: %s\n", what, strerror(errno));
@@ -72,6 +82,48 @@ static void sleep_until(long long t)
 	struct timespec ts = { t / 1000000000LL, t % 1000000000LL };
 
 	clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+}
+
+/* Each CPU's LLC, by the id sysfs gives its highest cache level. */
+static void read_llcs(void)
+{
+	int cpu, idx, id, ids[MAX_CPUS], n = 0, i;
+	char path[128];
+	FILE *f;
+
+	for (cpu = 0; cpu < MAX_CPUS; cpu++) {
+		llc_of[cpu] = -1;
+		for (idx = 9; idx >= 0 && llc_of[cpu] < 0; idx--) {
+			snprintf(path, sizeof(path),
+				 "/sys/devices/system/cpu/cpu%d/cache/index%d/id",
+				 cpu, idx);
+			f = fopen(path, "r");
+			if (!f)
+				continue;
+			if (fscanf(f, "%d", &id) == 1) {
+				for (i = 0; i < n && ids[i] != id; i++)
+					;
+				if (i == n)
+					ids[n++] = id;
+				llc_of[cpu] = i;
+			}
+			fclose(f);
+		}
+	}
+	nr_llcs = n;
+}
+
+/* The calling thread woke: count it, and a move to another LLC. */
+static void note_cpu(int *last)
+{
+	int cpu = sched_getcpu(), l = cpu >= 0 && cpu < MAX_CPUS ? llc_of[cpu] : -1;
+
+	if (l < 0)
+		return;
+	llc_wakeups++;
+	if (*last >= 0 && l != *last)
+		llc_moves++;
+	*last = l;
 }
 
 /* Burn @ns of this thread's CPU time. */
@@ -119,11 +171,13 @@ static void open_vgem(void)
 
 static void *gpu_main(void *arg)
 {
+	int llc = -1;
 	char c;
 
 	(void)arg;
 	tids[1] = syscall(SYS_gettid);
 	while (read(to_gpu[0], &c, 1) == 1) {
+		note_cpu(&llc);
 		if (vgem_fd >= 0) {
 			struct drm_vgem_fence_attach fa = {
 				.handle = vgem_handle, .flags = VGEM_FENCE_WRITE };
@@ -196,6 +250,7 @@ static void *input_main(void *arg)
 {
 	struct pollfd pfd = { .events = POLLIN };
 	struct input_event ev[64];
+	int llc = -1;
 
 	(void)arg;
 	tids[2] = syscall(SYS_gettid);
@@ -207,6 +262,7 @@ static void *input_main(void *arg)
 
 		if (poll(&pfd, 1, 100) <= 0)
 			continue;
+		note_cpu(&llc);
 		r = read(pfd.fd, ev, sizeof(ev));
 		if (r > 0)
 			input_events += r / sizeof(ev[0]);
@@ -228,7 +284,7 @@ int main(int argc, char **argv)
 	long long period, t0, start, done, *ft;
 	long frames, k, nr = 0, missed = 0, skipped = 0;
 	char c = 'f';
-	int opt;
+	int opt, llc = -1;
 
 	while ((opt = getopt(argc, argv, "f:d:w:n")) != -1) {
 		switch (opt) {
@@ -250,6 +306,7 @@ int main(int argc, char **argv)
 	if (!ft || pipe2(to_gpu, O_CLOEXEC) || pipe2(from_gpu, O_CLOEXEC))
 		die("setup");
 	tids[0] = syscall(SYS_gettid);
+	read_llcs();
 	if (!no_io) {
 		open_vgem();
 		make_mouse();
@@ -268,6 +325,7 @@ int main(int argc, char **argv)
 			continue;
 		}
 		sleep_until(start);
+		note_cpu(&llc);
 		burn(period * work_pct / 100);
 		if (write(to_gpu[1], &c, 1) != 1 || read(from_gpu[0], &c, 1) != 1)
 			die("hand the frame over");
@@ -288,12 +346,15 @@ int main(int argc, char **argv)
 	printf("{\"fps\":%ld,\"frames\":%ld,\"missed\":%ld,\"missed_per_1000\":%.1f,"
 	       "\"frame_ms_p50\":%.3f,\"frame_ms_p99\":%.3f,\"frame_ms_max\":%.3f,"
 	       "\"render_tid\":%d,\"gpu_tid\":%d,\"input_tid\":%d,"
-	       "\"gpu_fences\":%ld,\"input_events\":%ld,\"pid\":%d}\n",
+	       "\"gpu_fences\":%ld,\"input_events\":%ld,\"pid\":%d,"
+	       "\"nr_llcs\":%d,\"llc_wakeups\":%ld,\"llc_moves\":%ld,"
+	       "\"llc_moves_per_s\":%.2f}\n",
 	       fps, frames, missed + skipped,
 	       1000.0 * (missed + skipped) / frames,
 	       nr ? ft[nr / 2] / 1e6 : 0, nr ? ft[(long)(0.99 * (nr - 1))] / 1e6 : 0,
 	       nr ? ft[nr - 1] / 1e6 : 0, tids[0], tids[1], tids[2],
-	       (long)gpu_fences, (long)input_events, getpid());
+	       (long)gpu_fences, (long)input_events, getpid(), nr_llcs,
+	       (long)llc_wakeups, (long)llc_moves, (double)llc_moves / seconds);
 	free(ft);
 	return 0;
 }
