@@ -27,7 +27,8 @@
  * Each thread notes the CPU it runs on each time it wakes (sched_getcpu());
  * llc_moves counts the wakeups on another last-level cache than the
  * thread's previous one (LLCs from /sys/devices/system/cpu/cpuN/cache:
- * the highest index, by id), the moves that cost a game its cache.
+ * the highest index, by the CPUs sharing it), the moves that cost a
+ * game its cache.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -84,27 +85,32 @@ static void sleep_until(long long t)
 	clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
 }
 
-/* Each CPU's LLC, by the id sysfs gives its highest cache level. */
+/*
+ * Each CPU's LLC: its highest cache level, told apart by the CPUs that
+ * share it (shared_cpu_list; the cache "id" is not unique across CPUs
+ * under every hypervisor).
+ */
 static void read_llcs(void)
 {
-	int cpu, idx, id, ids[MAX_CPUS], n = 0, i;
-	char path[128];
+	static char lists[MAX_CPUS][256];
+	char path[128], list[256];
+	int cpu, idx, n = 0, i;
 	FILE *f;
 
 	for (cpu = 0; cpu < MAX_CPUS; cpu++) {
 		llc_of[cpu] = -1;
 		for (idx = 9; idx >= 0 && llc_of[cpu] < 0; idx--) {
 			snprintf(path, sizeof(path),
-				 "/sys/devices/system/cpu/cpu%d/cache/index%d/id",
+				 "/sys/devices/system/cpu/cpu%d/cache/index%d/shared_cpu_list",
 				 cpu, idx);
 			f = fopen(path, "r");
 			if (!f)
 				continue;
-			if (fscanf(f, "%d", &id) == 1) {
-				for (i = 0; i < n && ids[i] != id; i++)
+			if (fscanf(f, "%255s", list) == 1) {
+				for (i = 0; i < n && strcmp(lists[i], list); i++)
 					;
 				if (i == n)
-					ids[n++] = id;
+					strcpy(lists[n++], list);
 				llc_of[cpu] = i;
 			}
 			fclose(f);
