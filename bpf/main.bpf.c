@@ -82,7 +82,10 @@ struct {
  * stand still while work is done, a task whose vtime is ahead of it would
  * wait behind every newcomer (they start at vtime_now).  Updated without
  * atomics on all CPUs; a lost update only makes one sleeper's head start a
- * little larger.
+ * little larger.  It is one for the machine, not one per LLC: with two
+ * LLCs it follows the less loaded one, and in the busier one every task
+ * more than slice_lag_ns behind sorts at the same key (its weight no
+ * longer orders it; nothing waits longer than the bound above).
  */
 static u64 vtime_now;
 
@@ -435,6 +438,26 @@ static bool rescue_starved(const struct reflex_settings *set)
 	return false;
 }
 
+/*
+ * Take a task from the queue of an LLC whose CPUs are all offline: no CPU
+ * of its own serves it any more.  Returns whether one was taken.
+ */
+static bool drain_down_llcs(void)
+{
+	u32 nr = nr_llcs, l;
+
+	if (!llcs_down)
+		return false;
+	bpf_for(l, 0, nr < REFLEX_MAX_LLCS ? nr : REFLEX_MAX_LLCS) {
+		if (!llc_online(l) &&
+		    scx_bpf_dsq_move_to_local(llc_dsq(l))) {
+			stat_inc(dispatch_steal);
+			return true;
+		}
+	}
+	return false;
+}
+
 void BPF_STRUCT_OPS(reflex_dispatch, s32 cpu, struct task_struct *prev)
 {
 	struct reflex_settings fb;
@@ -442,7 +465,7 @@ void BPF_STRUCT_OPS(reflex_dispatch, s32 cpu, struct task_struct *prev)
 							 &fb, true);
 	u32 nr = nr_llcs, l = cpu_llc_of(cpu), i;
 
-	if (rescue_starved(set))
+	if (rescue_starved(set) || drain_down_llcs())
 		return;
 	if (scx_bpf_dsq_move_to_local(llc_dsq(l))) {
 		stat_inc(dispatch_shared);
@@ -569,7 +592,9 @@ void BPF_STRUCT_OPS(reflex_enable, struct task_struct *p)
  * CPU hotplug (suspend and resume take every CPU but one offline and back).
  * Implementing these two is what keeps the kernel from ejecting the
  * scheduler when a CPU comes or goes; the kernel moves the tasks off an
- * outgoing CPU itself.  The shared queue serves whichever CPUs are online.
+ * outgoing CPU itself.  New work is queued only in LLCs with a CPU online
+ * (queue_llc()), and the queue of an LLC whose last CPU went offline is
+ * emptied by the others first (drain_down_llcs()).
  */
 void BPF_STRUCT_OPS(reflex_cpu_online, s32 cpu)
 {

@@ -11,6 +11,7 @@
  *   events.bpf.c   the 16 input event rings and the one way to write them
  *   input.bpf.c    the input hooks: who consumes input, and its chain
  *   classes.bpf.c  the GPU, compositor, audio and game signals
+ *   topology.bpf.c the last-level caches: which CPUs share one, how large
  *
  * This header declares, once, what crosses units: the shapes of shared maps
  * (the owner defines the map, the others see it as extern), functions one
@@ -21,8 +22,9 @@
  * supported kernel.  Each kfunc is called from one unit only: the static
  * linker of libbpf 1.4 (bookworm-backports) fails on a kfunc that two
  * objects both reference ("failed to resolve size of underlying type"),
- * so a unit that needs another's kfunc calls a function of that unit.  Layouts shared with userspace are in <reflex/abi.h>,
- * the scheduling arithmetic in <reflex/policy.h>.
+ * so a unit that needs another's kfunc calls a function of that unit.
+ * Layouts shared with userspace are in <reflex/abi.h>, the scheduling
+ * arithmetic in <reflex/policy.h>.
  */
 #ifndef __REFLEX_BPF_H
 #define __REFLEX_BPF_H
@@ -242,6 +244,7 @@ extern struct reflex_task_classes_map task_classes SEC(".maps");
 extern u64 last_input_ns;
 /* How many LLCs the machine has (at least 1); topology.bpf.c. */
 extern u32 nr_llcs;
+extern u32 llcs_down;
 
 /* CPUs looked at in a loop, at most. */
 #define REFLEX_MAX_CPUS		1024

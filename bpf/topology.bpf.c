@@ -5,13 +5,15 @@
  * and for keeping the game on one LLC (main.bpf.c).
  *
  * x86 numbers each CPU's LLC in cpu_info.topo.llc_id, set when the CPU is
- * first brought up and kept while it is offline.  The size comes from the
+ * brought up and kept while it is offline.  The size comes from the
  * kernel's cacheinfo (what /sys/devices/system/cpu/cpuN/cache shows),
- * which exists only while a CPU is online.  ops.init reads both for every
- * CPU (topo_add_cpu(), topo_finish()); a CPU that had never been online by
- * then gets its place when it comes online (topo_cpu_online()).  LLCs are
- * numbered 0, 1, ... in the order of their lowest CPU; maps/llcs shows
- * them.
+ * which exists only while a CPU is online.  ops.init places every CPU
+ * online then (topo_add_cpu(), topo_finish()); a CPU offline then may
+ * never have been brought up, so its llc_id means nothing yet: it is
+ * placed when it comes online (topo_cpu_online()).  LLCs are numbered 0,
+ * 1, ... in the order they are first seen, by CPU number; maps/llcs shows
+ * them.  The hotplug callbacks run one at a time (the kernel serialises
+ * them); the hot paths only read the counts.
  */
 #include "reflex.bpf.h"
 
@@ -43,7 +45,15 @@ struct {
 } llc_cpus SEC(".maps");
 
 u32 nr_llcs = 1;
-u32 largest_llc;	/* the LLC with the most cache, lowest of equals */
+/* The online LLC with the most cache, the lowest-numbered of equals. */
+u32 largest_llc;
+u32 llcs_down;		/* LLCs with every CPU offline (their queues drain) */
+
+/* LLCs numbered so far by topo_add_cpu() */
+static u32 nr_seen;
+
+/* maps/cpu_llc of a CPU not yet placed (offline since before init) */
+#define LLC_NONE		REFLEX_MAX_LLCS
 
 extern struct cpuinfo_x86 cpu_info __ksym;
 extern struct cpu_cacheinfo ci_cpu_cacheinfo __ksym;
@@ -68,13 +78,14 @@ static u64 llc_cache_kib(s32 cpu)
 
 	if (!ci)
 		return 0;
-	/* A plain address: the leaves are an array the verifier cannot index. */
+	/* A plain address: the verifier cannot index the leaves' array. */
 	bpf_probe_read_kernel(&list, sizeof(list), &ci->info_list);
 	n = ci->num_leaves;
 	if (!list)
 		return 0;
 	for (i = 0; i < REFLEX_MAX_LEAVES && i < n; i++) {
-		leaf = (void *)(list + i * bpf_core_type_size(struct cacheinfo));
+		leaf = (void *)(list +
+				i * bpf_core_type_size(struct cacheinfo));
 		level = BPF_CORE_READ(leaf, level);
 		if (level > best_level) {
 			best_level = level;
@@ -89,11 +100,19 @@ static struct reflex_llc *llc_get(u32 l)
 	return bpf_map_lookup_elem(&llcs, &l);
 }
 
-__hidden u32 cpu_llc_of(s32 cpu)
+/* @cpu's LLC; LLC_NONE if it has none yet. */
+static u32 cpu_llc_raw(s32 cpu)
 {
 	u32 key = cpu, *l = bpf_map_lookup_elem(&cpu_llc, &key);
 
-	return l && *l < REFLEX_MAX_LLCS ? *l : 0;
+	return l && *l < REFLEX_MAX_LLCS ? *l : LLC_NONE;
+}
+
+__hidden u32 cpu_llc_of(s32 cpu)
+{
+	u32 l = cpu_llc_raw(cpu);
+
+	return l < REFLEX_MAX_LLCS ? l : 0;
 }
 
 __hidden bool llc_online(u32 l)
@@ -128,10 +147,10 @@ static u32 llc_number(u32 kid, u32 n, s32 cpu)
 	return n;
 }
 
-/* Set @cpu in its LLC's cpumask (a bpf_loop() callback). */
+/* Set @cpu in its LLC's cpumask, if it has one (a bpf_loop() callback). */
 static long set_llc_bit(u64 cpu, void *unused)
 {
-	u32 l = cpu_llc_of(cpu);
+	u32 l = cpu_llc_raw(cpu);
 	struct llc_cpus *v = bpf_map_lookup_elem(&llc_cpus, &l);
 
 	bpf_rcu_read_lock();
@@ -168,78 +187,42 @@ static s32 new_llc_mask(u32 l)
 	return 0;
 }
 
-/* LLCs numbered so far by topo_add_cpu() */
-static u32 nr_seen;
-
-__hidden void topo_add_cpu(s32 cpu, bool online)
+/*
+ * After a CPU came or went: how many LLCs are down, and which online one
+ * has the most cache.
+ */
+static void llcs_recount(void)
 {
-	u32 key = cpu, n = nr_seen, l;
-	struct reflex_llc *e;
-
-	l = llc_number(kernel_llc_id(cpu), n, cpu);
-	if (l == n)
-		nr_seen = n + 1;
-	bpf_map_update_elem(&cpu_llc, &key, &l, BPF_ANY);
-	e = llc_get(l);
-	if (!e)
-		return;
-	e->nr_cpus++;
-	if (!online)
-		return;
-	e->nr_online++;
-	if (!e->cache_kib)
-		e->cache_kib = llc_cache_kib(cpu);
-}
-
-__hidden s32 topo_finish(u32 nr_cpus)
-{
+	u32 l, nr = nr_llcs, down = 0, best = 0;
 	struct reflex_llc *e;
 	u64 best_kib = 0;
-	s32 err;
-	u32 l;
 
-	nr_llcs = nr_seen ? nr_seen : 1;
-	for (l = 0; l < REFLEX_MAX_LLCS && l < nr_llcs; l++) {
+	for (l = 0; l < REFLEX_MAX_LLCS && l < nr; l++) {
 		e = llc_get(l);
-		if (e && e->cache_kib > best_kib) {
-			best_kib = e->cache_kib;
-			largest_llc = l;
+		if (!e)
+			continue;
+		if (!e->nr_online) {
+			if (e->nr_cpus)
+				down++;
+			continue;
 		}
-		err = new_llc_mask(l);
-		if (err)
-			return err;
+		if (e->cache_kib > best_kib) {
+			best_kib = e->cache_kib;
+			best = l;
+		}
 	}
-	bpf_loop(nr_cpus, set_llc_bit, NULL, 0);
+	llcs_down = down;
+	largest_llc = best;
 	e = llc_get(0);
 	if (e)
-		e->nr_llcs = nr_llcs;
-	return 0;
+		e->nr_llcs = nr;
 }
 
-/*
- * @cpu came online: count it, and if the kernel now puts it in another
- * LLC than ops.init saw (it had never been online then), move it there.
- */
-__hidden void topo_cpu_online(s32 cpu)
+/* Count @cpu, online now, in LLC @l. */
+static void llc_count_online(u32 l, s32 cpu)
 {
-	u32 key = cpu, was = cpu_llc_of(cpu), l, n = nr_llcs;
-	struct reflex_llc *e;
+	struct reflex_llc *e = llc_get(l);
 
-	l = llc_number(kernel_llc_id(cpu), n, cpu);
-	if (l != was) {
-		bpf_map_update_elem(&cpu_llc, &key, &l, BPF_ANY);
-		if (l == n && n < REFLEX_MAX_LLCS)
-			nr_llcs = n + 1;
-		e = llc_get(was);
-		if (e)
-			__sync_fetch_and_sub(&e->nr_cpus, 1);
-		e = llc_get(l);
-		if (e)
-			__sync_fetch_and_add(&e->nr_cpus, 1);
-		clear_llc_bit(cpu, was);
-		set_llc_bit(cpu, NULL);
-	}
-	e = llc_get(l);
 	if (!e)
 		return;
 	__sync_fetch_and_add(&e->nr_online, 1);
@@ -247,12 +230,80 @@ __hidden void topo_cpu_online(s32 cpu)
 		e->cache_kib = llc_cache_kib(cpu);
 }
 
+__hidden void topo_add_cpu(s32 cpu, bool online)
+{
+	u32 key = cpu, n = nr_seen, l = LLC_NONE;
+	struct reflex_llc *e;
+
+	if (online) {
+		l = llc_number(kernel_llc_id(cpu), n, cpu);
+		if (l == n)
+			nr_seen = n + 1;
+	}
+	bpf_map_update_elem(&cpu_llc, &key, &l, BPF_ANY);
+	e = llc_get(l);
+	if (!e)
+		return;
+	e->nr_cpus++;
+	llc_count_online(l, cpu);
+}
+
+__hidden s32 topo_finish(u32 nr_cpus)
+{
+	s32 err;
+	u32 l;
+
+	nr_llcs = nr_seen ? nr_seen : 1;
+	/* Every possible LLC gets its mask now: one may appear at hotplug. */
+	for (l = 0; l < REFLEX_MAX_LLCS; l++) {
+		err = new_llc_mask(l);
+		if (err)
+			return err;
+	}
+	bpf_loop(nr_cpus, set_llc_bit, NULL, 0);
+	llcs_recount();
+	return 0;
+}
+
+/*
+ * @cpu came online: place it if this is its first time (or the kernel
+ * now puts it in another LLC), and count it.
+ */
+__hidden void topo_cpu_online(s32 cpu)
+{
+	u32 key = cpu, was = cpu_llc_raw(cpu), l, n = nr_llcs;
+	struct reflex_llc *e;
+
+	if (cpu < 0 || cpu >= REFLEX_MAX_CPUS)
+		return;
+	l = llc_number(kernel_llc_id(cpu), n, cpu);
+	if (l != was) {
+		e = llc_get(was);
+		if (e && e->nr_cpus)
+			__sync_fetch_and_sub(&e->nr_cpus, 1);
+		clear_llc_bit(cpu, was);
+		bpf_map_update_elem(&cpu_llc, &key, &l, BPF_ANY);
+		if (l == n && n < REFLEX_MAX_LLCS)
+			nr_llcs = n + 1;
+		e = llc_get(l);
+		if (e)
+			__sync_fetch_and_add(&e->nr_cpus, 1);
+		set_llc_bit(cpu, NULL);
+	}
+	llc_count_online(l, cpu);
+	llcs_recount();
+}
+
 __hidden void topo_cpu_offline(s32 cpu)
 {
-	struct reflex_llc *e = llc_get(cpu_llc_of(cpu));
+	struct reflex_llc *e;
 
-	if (e)
+	if (cpu < 0 || cpu >= REFLEX_MAX_CPUS)
+		return;
+	e = llc_get(cpu_llc_raw(cpu));
+	if (e && e->nr_online)
 		__sync_fetch_and_sub(&e->nr_online, 1);
+	llcs_recount();
 }
 
 /* An idle CPU in LLC @l for @p, claimed (select_idle_in()); -1 if none. */

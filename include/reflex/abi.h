@@ -209,16 +209,16 @@ struct reflex_stats {
 
 /*
  * The last-level caches (maps/llcs, an ARRAY of REFLEX_MAX_LLCS entries,
- * written by the scheduler): as the kernel reports them when it starts,
- * numbered by their lowest CPU.  Each has a queue of its own.  Entries
- * from nr_llcs of entry 0 on are unused.
+ * written by the scheduler): as the kernel reports them, numbered in the
+ * order they are first seen, by CPU number.  Each has a queue of its own.
+ * Entries from nr_llcs of entry 0 on are unused.
  */
 #define REFLEX_MAX_LLCS		32
 struct reflex_llc {
 	__u32 nr_llcs;		/* entry 0 only: how many there are */
 	__u32 game;		/* entry 0 only: the game's LLC, as chosen */
 	__u32 kernel_id;	/* the kernel's LLC id (x86: cpu_info.topo.llc_id) */
-	__u32 first_cpu;	/* its lowest CPU */
+	__u32 first_cpu;	/* the first CPU seen in it */
 	__u32 nr_cpus;		/* its CPUs, online or not */
 	__u32 nr_online;	/* ... online now */
 	__u64 cache_kib;	/* its size, KiB (0: the kernel did not say) */
