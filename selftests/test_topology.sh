@@ -7,8 +7,10 @@
 # the CPUs and the cache size of each); the synthetic game, set as the
 # game, runs on the game's LLC in at least 90% of samples of its threads'
 # CPU (/proc/PID/task/*/stat, field 39) while a CPU hog runs on every CPU;
-# and every CPU of an LLC without CPU 0 goes offline and comes back under
-# that load with scx_reflex attached, maps/llcs counting them, no stall.
+# every CPU of an LLC without CPU 0 goes offline and comes back under
+# that load with scx_reflex attached, maps/llcs counting them; and that
+# LLC, offline when scx_reflex is pinned, is added when it comes online;
+# no stall.
 . "$(dirname "$0")/lib.sh"
 
 need_sched_ext
@@ -56,7 +58,7 @@ cleanup()
 }
 trap cleanup EXIT
 
-ktap_plan 11
+ktap_plan 14
 kmsg_mark
 [ -e "$PIN_ROOT" ] && reflex_unpin >/dev/null
 ktap_check "make pin" reflex_pin
@@ -149,10 +151,33 @@ ktap_result "$([ $rc = 0 ] && [ $ok = 0 ] && running &&
 	       [ "$(cat "$SCX_SYSFS/enable_seq")" = "$enable_seq" ]; echo $?)" \
 	"all back: maps/llcs counts $n online, scx_reflex attached all along"
 
+# An LLC whose CPUs are all offline when scx_reflex starts is not there
+# for it; its CPUs coming online add it, as sysfs describes it.
+reflex_unpin >/dev/null
+for c in $cpus; do
+	echo 0 > "/sys/devices/system/cpu/cpu$c/online" || ok=1
+	down="$down $c"
+done
+ktap_check "make pin with LLC $l offline" reflex_pin
+ktap_result "$([ "$(llc_field 0 nr_llcs)" = $((nr - 1)) ]; echo $?)" \
+	"maps/llcs has $((nr - 1)) LLC(s) while LLC $l is offline"
+for c in $cpus; do
+	echo 1 > "/sys/devices/system/cpu/cpu$c/online" || ok=1
+done
+down=
+ktap_wait 30 sh -c "[ \"\$(bpftool -j map dump pinned '$PIN_MAPS/llcs' | jq '.[] | .formatted | select(.key == $l) | .value.nr_online')\" = $n ]"
+rc=$?
+want="$(expand "$list" | head -n 1) $n $(printf '%s\n' "$llcs" | sed -n "$((l + 1))p" | cut -d' ' -f2)"
+ktap_result "$([ $rc = 0 ] && [ $ok = 0 ] && [ "$(llc_field 0 nr_llcs)" = "$nr" ] &&
+	       [ "$(llc_entry $l)" = "$want" ] && running; echo $?)" \
+	"its CPUs online again add LLC $l back ($want: lowest CPU, CPUs, KiB), attached"
+
 kill "$g" "$hog" 2>/dev/null
 wait "$g" "$hog" 2>/dev/null
 g= hog=
-stalls=$(kmsg_since | grep -E 'sched_ext: .*(stall|disabled|exiting)')
+# (Our own unpin above is "unregistered from user space": not a fault.)
+stalls=$(kmsg_since | grep -E 'sched_ext: .*(stall|disabled|exiting)' |
+	 grep -v 'unregistered from user space')
 [ -z "$stalls" ] || printf '%s\n' "$stalls" | sed 's/^/# /'
 ktap_result "$([ -z "$stalls" ]; echo $?)" "no sched_ext stall or exit in the kernel log"
 ktap_check "make unpin" reflex_unpin
