@@ -84,6 +84,8 @@ ktap_result "$([ "$(cat "$SCX_SYSFS/enable_seq")" = "$enable_seq" ]; echo $?)" \
 	"it was never ejected and re-enabled (enable_seq unchanged)"
 kind=$(bpftool -j map dump pinned "$PIN_MAPS/exit_info" | jq '.[0].formatted.value.kind')
 ktap_result "$([ "$kind" = 0 ]; echo $?)" "exit_info records no exit (kind $kind)"
+# An exit names the task that stalled, or what else went wrong: keep it.
+[ "$kind" = 0 ] || "$STATUS" 2>&1 | sed 's/^/# /'
 off=$(( $(stat_sum cpu_offline) - off_before ))
 on=$(( $(stat_sum cpu_online) - on_before ))
 ktap_result "$([ $off = $((n / 2)) ] && [ $on = $((n / 2)) ]; echo $?)" \
