@@ -68,6 +68,8 @@ llc_entry() { bpftool -j map dump pinned "$PIN_MAPS/llcs" | jq -r --argjson k "$
 	'.[] | .formatted | select(.key == $k) | .value | "\(.first_cpu) \(.nr_cpus) \(.cache_kib)"'; }
 llc_field() { bpftool -j map dump pinned "$PIN_MAPS/llcs" | jq -r --argjson k "$1" \
 	--arg f "$2" '.[] | .formatted | select(.key == $k) | .value[$f]'; }
+# llc_is L FIELD VALUE: whether entry L's FIELD is VALUE now.
+llc_is() { [ "$(llc_field "$1" "$2")" = "$3" ]; }
 
 ok=0 l=0
 while read -r list kib; do
@@ -91,7 +93,7 @@ ktap_wait 20 sh -c "[ \$(ls /proc/$g/task | wc -l) -ge 2 ]"
 ktap_check "reflex-game $g sets the synthetic game" "$GAME" "$g"
 # The game's LLC by default: the most cache, the lowest-numbered of equals.
 game_llc=$(printf '%s\n' "$llcs" | awk '$2 > best { best = $2; l = NR - 1 } END { print l }')
-ktap_wait 20 sh -c "[ \"\$(bpftool -j map dump pinned '$PIN_MAPS/llcs' | jq '.[0].formatted.value.game')\" = $game_llc ]"
+ktap_wait 20 llc_is 0 game "$game_llc"
 ktap_result $? "maps/llcs names LLC $game_llc, the one with the most cache, as the game's"
 game_cpus=" $(expand "$(printf '%s\n' "$llcs" | sed -n "$((game_llc + 1))p" | cut -d' ' -f1)" | xargs) "
 
@@ -134,7 +136,7 @@ for c in $cpus; do
 	echo 0 > "/sys/devices/system/cpu/cpu$c/online" || ok=1
 	down="$down $c"
 done
-ktap_wait 30 sh -c "[ \"\$(bpftool -j map dump pinned '$PIN_MAPS/llcs' | jq '.[] | .formatted | select(.key == $l) | .value.nr_online')\" = 0 ]"
+ktap_wait 30 llc_is "$l" nr_online 0
 rc=$?
 ktap_result "$([ $ok = 0 ] && [ $rc = 0 ]; echo $?)" \
 	"LLC $l (CPUs $cpus) all offline: maps/llcs counts 0 online"
@@ -145,7 +147,7 @@ for c in $cpus; do
 done
 down=
 n=$(expand "$list" | wc -l)
-ktap_wait 30 sh -c "[ \"\$(bpftool -j map dump pinned '$PIN_MAPS/llcs' | jq '.[] | .formatted | select(.key == $l) | .value.nr_online')\" = $n ]"
+ktap_wait 30 llc_is "$l" nr_online "$n"
 rc=$?
 ktap_result "$([ $rc = 0 ] && [ $ok = 0 ] && running &&
 	       [ "$(cat "$SCX_SYSFS/enable_seq")" = "$enable_seq" ]; echo $?)" \
@@ -170,7 +172,7 @@ for c in $cpus; do
 	echo 1 > "/sys/devices/system/cpu/cpu$c/online" || ok=1
 done
 down=
-ktap_wait 30 sh -c "[ \"\$(bpftool -j map dump pinned '$PIN_MAPS/llcs' | jq '.[] | .formatted | select(.key == $l) | .value.nr_online')\" = $n ]"
+ktap_wait 30 llc_is "$l" nr_online "$n"
 rc=$?
 want="$(expand "$list" | head -n 1) $n $(printf '%s\n' "$llcs" | sed -n "$((l + 1))p" | cut -d' ' -f2)"
 ktap_result "$([ $rc = 0 ] && [ $ok = 0 ] && [ "$(llc_field 0 nr_llcs)" = "$nr" ] &&
