@@ -439,6 +439,75 @@ static bool rescue_starved(const struct reflex_settings *set)
 }
 
 /*
+ * A CPU going offline is no longer asked to dispatch, yet the hotplug
+ * waits until it has run every task still queued on its run queue (the
+ * kernel then moves a user thread elsewhere, breaking its affinity if it
+ * must, and parks a per-CPU kthread).  A task that waited in an LLC queue
+ * for that CPU as it went, one allowed to run only there, would wait for
+ * ever, and the watchdog would end the scheduler.  So after each
+ * cpu_offline, CPUs that dispatch look through the queues for tasks whose
+ * CPU is offline and move them: here if they may run here, else to their
+ * own CPU's local queue, which it still runs.  offline_seq counts the
+ * CPUs that went; stranded_seq is the count the last scan that found
+ * none had seen.
+ */
+static u64 offline_seq, stranded_seq;
+
+static bool cpu_is_offline(s32 cpu)
+{
+	struct reflex_cpu_state *cs;
+
+	cs = bpf_map_lookup_percpu_elem(&cpu_state, &zero, cpu);
+	return cs && cs->offline;
+}
+
+/*
+ * Move the tasks of queue @dsq whose CPU is offline; how many.  *@more: a
+ * task could not be moved.  The whole queue is looked at (the iterator
+ * sees only the tasks queued when it began, so it ends); this runs only
+ * after a CPU went offline, until a scan finds none.
+ */
+static u32 move_stranded_in(u64 dsq, s32 this_cpu, bool *more)
+{
+	struct task_struct *p;
+	u32 moved = 0;
+	u64 to;
+	s32 cpu;
+
+	bpf_for_each(scx_dsq, p, dsq, 0) {
+		cpu = scx_bpf_task_cpu(p);
+		if (!cpu_is_offline(cpu))
+			continue;
+		to = SCX_DSQ_LOCAL_ON | cpu;
+		if (bpf_cpumask_test_cpu(this_cpu, p->cpus_ptr))
+			to = SCX_DSQ_LOCAL;
+		if (scx_bpf_dsq_move(BPF_FOR_EACH_ITER, p, to, 0))
+			moved++;
+		else
+			*more = true;
+	}
+	return moved;
+}
+
+/* Returns whether it moved a task (to this CPU or another). */
+static bool move_stranded(s32 this_cpu)
+{
+	u64 seq = offline_seq;
+	u32 nr = nr_llcs, l, moved = 0;
+	bool more = false;
+
+	if (seq == stranded_seq)
+		return false;
+	bpf_for(l, 0, nr < REFLEX_MAX_LLCS ? nr : REFLEX_MAX_LLCS)
+		moved += move_stranded_in(llc_dsq(l), this_cpu, &more);
+	if (moved)
+		stat_add(offline_moved, moved);
+	else if (!more)
+		stranded_seq = seq;	/* a CPU that went since: seq differs */
+	return moved;
+}
+
+/*
  * Take a task from the queue of an LLC whose CPUs are all offline: no CPU
  * of its own serves it any more.  Returns whether one was taken.
  */
@@ -465,7 +534,7 @@ void BPF_STRUCT_OPS(reflex_dispatch, s32 cpu, struct task_struct *prev)
 							 &fb, true);
 	u32 nr = nr_llcs, l = cpu_llc_of(cpu), i;
 
-	if (rescue_starved(set) || drain_down_llcs())
+	if (move_stranded(cpu) || rescue_starved(set) || drain_down_llcs())
 		return;
 	if (scx_bpf_dsq_move_to_local(llc_dsq(l))) {
 		stat_inc(dispatch_shared);
@@ -591,10 +660,12 @@ void BPF_STRUCT_OPS(reflex_enable, struct task_struct *p)
 /*
  * CPU hotplug (suspend and resume take every CPU but one offline and back).
  * Implementing these two is what keeps the kernel from ejecting the
- * scheduler when a CPU comes or goes; the kernel moves the tasks off an
- * outgoing CPU itself.  New work is queued only in LLCs with a CPU online
- * (queue_llc()), and the queue of an LLC whose last CPU went offline is
- * emptied by the others first (drain_down_llcs()).
+ * scheduler when a CPU comes or goes.  The kernel moves the tasks off an
+ * outgoing CPU once it runs them; those waiting in a queue for it are
+ * moved to a CPU that runs them (move_stranded()).  New work is queued
+ * only in LLCs with a CPU online (queue_llc()), and the queue of an LLC
+ * whose last CPU went offline is emptied by the others first
+ * (drain_down_llcs()).
  */
 void BPF_STRUCT_OPS(reflex_cpu_online, s32 cpu)
 {
@@ -613,6 +684,7 @@ void BPF_STRUCT_OPS(reflex_cpu_offline, s32 cpu)
 	if (cs)
 		cs->offline = 1;
 	topo_cpu_offline(cpu);
+	__sync_fetch_and_add(&offline_seq, 1);
 	stat_inc(cpu_offline);
 }
 
