@@ -4,10 +4,13 @@
 # test_hotplug.sh - CPUs come and go under scx_reflex, as suspend and
 # resume make them: under a CPU hog on every CPU, each CPU but CPU 0 goes
 # offline and online again, one at a time (three rounds) and then all
-# together, for at least 20 transitions.  scx_reflex stays the running scheduler through
-# every one of them (never ejected, no exit recorded, no stall), sees each
-# (stats.cpu_offline, cpu_online), and input events still reach the rings
-# afterwards, every one accounted for.
+# together, for at least 20 transitions; then each once more with two hogs
+# pinned to it, so that one of them waits in a queue for a CPU that goes
+# (the kernel breaks their affinity only once they run).  scx_reflex stays
+# the running scheduler through every one of them (never ejected, no exit
+# recorded, no stall), sees each (stats.cpu_offline, cpu_online), moves
+# the pinned tasks that waited (stats.offline_moved), and input events
+# still reach the rings afterwards, every one accounted for.
 . "$(dirname "$0")/lib.sh"
 
 need_sched_ext
@@ -17,13 +20,14 @@ cpus=$(ls -d /sys/devices/system/cpu/cpu[1-9]*/online 2>/dev/null |
 [ -n "$cpus" ] || ktap_skip_all "no CPU here can go offline (/sys/devices/system/cpu/cpuN/online)"
 
 tmp=$(mktemp -d)
-hog=
+hog= pinned=
 cleanup()
 {
 	local c
 
 	consumer_kill
 	[ -z "$hog" ] || kill "$hog" 2>/dev/null
+	[ -z "$pinned" ] || kill $pinned 2>/dev/null
 	for c in $cpus; do
 		echo 1 > "/sys/devices/system/cpu/cpu$c/online" 2>/dev/null
 	done
@@ -31,7 +35,7 @@ cleanup()
 }
 trap cleanup EXIT
 
-ktap_plan 10
+ktap_plan 11
 
 ktap_check "modprobe uinput evdev" modprobe -a uinput evdev
 [ -e "$PIN_ROOT" ] && reflex_unpin >/dev/null
@@ -75,6 +79,28 @@ for c in $cpus; do
 done
 running || lost="${lost:-after all CPUs came back}"
 
+# ran PID: it has had CPU time.
+ran() { [ "$(awk '{ print $14 + $15 }' "/proc/$1/stat")" -gt 0 ]; }
+
+moved_before=$(stat_sum offline_moved)
+for c in $cpus; do
+	pinned=
+	for i in 1 2; do
+		taskset -c "$c" sh -c 'while :; do :; done' &
+		pinned="$pinned $!"
+	done
+	for p in $pinned; do
+		ktap_wait 30 ran "$p" || failed=$((failed + 1))
+	done
+	set_online "$c" 0 || failed=$((failed + 1))
+	running || lost="${lost:-after cpu $c went offline with two tasks pinned to it}"
+	set_online "$c" 1 || failed=$((failed + 1))
+	n=$((n + 2))
+	kill $pinned
+	wait $pinned 2>/dev/null
+	pinned=
+done
+
 ktap_result "$([ $failed = 0 ] && [ $n -ge 20 ]; echo $?)" \
 	"$n CPU transitions (CPUs $cpus) under a CPU hog on every CPU"
 [ -z "$lost" ] || ktap_note "not running $lost (state $(scx_state), ops $(scx_ops))"
@@ -90,6 +116,9 @@ off=$(( $(stat_sum cpu_offline) - off_before ))
 on=$(( $(stat_sum cpu_online) - on_before ))
 ktap_result "$([ $off = $((n / 2)) ] && [ $on = $((n / 2)) ]; echo $?)" \
 	"it saw every one: $off offline, $on online (of $((n / 2)) each)"
+moved=$(( $(stat_sum offline_moved) - moved_before ))
+ktap_result "$([ $moved -gt 0 ]; echo $?)" \
+	"tasks queued for a CPU as it went offline were moved to run ($moved)"
 kill "$hog" 2>/dev/null
 wait "$hog" 2>/dev/null
 hog=
