@@ -333,6 +333,18 @@ void BPF_STRUCT_OPS(reflex_enqueue, struct task_struct *p, u64 enq_flags)
 	stat_inc(enqueue);
 	set = get_settings(now, &fb, true);
 	/*
+	 * Where the queues cannot be iterated, nothing could move a task
+	 * allowed on one CPU out of an LLC queue if that CPU went offline
+	 * (move_stranded()): it goes to that CPU's local queue instead, ahead
+	 * of the deadline order.
+	 */
+	if (p->nr_cpus_allowed == 1 && !bpf_ksym_exists(bpf_iter_scx_dsq_new)) {
+		scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL_ON | scx_bpf_task_cpu(p),
+				   set->slice_ns, enq_flags);
+		stat_inc(enqueue_pinned);
+		return;
+	}
+	/*
 	 * A wakeup that went through select_cpu has been offered every idle
 	 * CPU already; anything else (queued wakeups, tasks allowed on one
 	 * CPU, requeues) asks here.
@@ -496,7 +508,7 @@ static bool move_stranded(s32 this_cpu)
 	u32 nr = nr_llcs, l, moved = 0;
 	bool more = false;
 
-	if (seq == stranded_seq)
+	if (!bpf_ksym_exists(bpf_iter_scx_dsq_new) || seq == stranded_seq)
 		return false;
 	bpf_for(l, 0, nr < REFLEX_MAX_LLCS ? nr : REFLEX_MAX_LLCS)
 		moved += move_stranded_in(llc_dsq(l), this_cpu, &more);
