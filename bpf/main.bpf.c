@@ -333,12 +333,15 @@ void BPF_STRUCT_OPS(reflex_enqueue, struct task_struct *p, u64 enq_flags)
 	stat_inc(enqueue);
 	set = get_settings(now, &fb, true);
 	/*
-	 * Where the queues cannot be iterated, nothing could move a task
-	 * allowed on one CPU out of an LLC queue if that CPU went offline
-	 * (move_stranded()): it goes to that CPU's local queue instead, ahead
-	 * of the deadline order.
+	 * Where the queues cannot be iterated, nothing could move a per-CPU
+	 * kthread out of an LLC queue if its CPU went offline, and the
+	 * hotplug waits for it (move_stranded()): it goes to its CPU's local
+	 * queue instead, ahead of the deadline order.  Only kthreads: user
+	 * threads pinned to one CPU and busy would starve the tasks queued
+	 * behind them there.
 	 */
-	if (p->nr_cpus_allowed == 1 && !bpf_ksym_exists(bpf_iter_scx_dsq_new)) {
+	if ((p->flags & PF_KTHREAD) && p->nr_cpus_allowed == 1 &&
+	    !bpf_ksym_exists(bpf_iter_scx_dsq_new)) {
 		scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL_ON | scx_bpf_task_cpu(p),
 				   set->slice_ns, enq_flags);
 		stat_inc(enqueue_pinned);
