@@ -418,7 +418,7 @@ void BPF_STRUCT_OPS(reflex_enqueue, struct task_struct *p, u64 enq_flags)
 	 * threads pinned to one CPU and busy would starve the tasks queued
 	 * behind them there.
 	 */
-	if ((p->flags & PF_KTHREAD) && p->nr_cpus_allowed == 1 &&
+	if ((p->flags & REFLEX_PF_KTHREAD) && p->nr_cpus_allowed == 1 &&
 	    !bpf_ksym_exists(bpf_iter_scx_dsq_new)) {
 		scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL_ON | scx_bpf_task_cpu(p),
 				   set->slice_ns, enq_flags);

@@ -124,9 +124,6 @@ void scx_bpf_error_bstr(char *fmt, unsigned long long *data,
 /* The iterator of libbpf's bpf_for_each(), for kfuncs that take it. */
 #define BPF_FOR_EACH_ITER	(&___it)
 
-/* Task flags are macros (include/linux/sched.h), not in BTF. */
-#define PF_KTHREAD		0x00200000
-
 /*
  * Abort the scheduler with a message: the kernel records it in the exit
  * info (maps/exit_info, `reflex-status`) and falls back to the fair
