@@ -203,6 +203,28 @@ static s32 pick_idle(struct task_struct *p, const struct reflex_task_ctx *tctx,
 	return pick_idle_any(p, prev_cpu, wake_flags);
 }
 
+s32 BPF_STRUCT_OPS(reflex_select_cpu, struct task_struct *p, s32 prev_cpu,
+		   u64 wake_flags)
+{
+	struct reflex_task_ctx *tctx = task_ctx_get(p, false);
+	const struct reflex_settings *set;
+	struct reflex_settings fb;
+	s32 cpu;
+
+	set = get_settings(bpf_ktime_get_ns(), &fb, true);
+	cpu = pick_idle(p, tctx, set, prev_cpu, wake_flags);
+	if (cpu < 0) {
+		/* enqueue, which comes next, need not look again */
+		if (tctx)
+			tctx->no_idle = true;
+		return prev_cpu;
+	}
+	/* The CPU is idle and now claimed: queue the task on it directly. */
+	scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL, set->slice_ns, 0);
+	stat_inc(select_idle);
+	return cpu;
+}
+
 /*
  * Could @cpu's current task be preempted for a task of @class now?
  * @local: @cpu is the CPU this wakeup runs on.
@@ -222,16 +244,16 @@ static bool preemptible(s32 cpu, struct task_struct *p, int class,
 }
 
 /*
- * The CPU whose current task @p, of a favoured @class, should preempt; -1
- * if none.  This CPU first (no IPI needed; the waker or what an interrupt
+ * Put @p, of a favoured @class, at the head of a CPU's local queue with
+ * SCX_ENQ_PREEMPT: the current task's slice there ends now and @p runs
+ * next.  This CPU first (no IPI needed; the waker or what an interrupt
  * interrupted), then the task's last CPU (its caches), then any CPU
  * running batch work (reflex_may_preempt() says which).  @llc >= 0: only
- * CPUs of that LLC (the game's, for its threads).  The CPU found is
- * claimed (its class set to @class), so that another waker looks
- * elsewhere.
+ * CPUs of that LLC (the game's, for its threads).
  */
-static s32 preempt_target(struct task_struct *p, int class,
-			  const struct reflex_settings *set, s32 llc)
+static bool preempt_for(struct task_struct *p, struct reflex_task_ctx *tctx,
+			int class, const struct reflex_settings *set,
+			u64 enq_flags, s32 llc)
 {
 	u32 nr = scx_bpf_nr_cpu_ids(), i;
 	s32 this = bpf_get_smp_processor_id();
@@ -257,116 +279,16 @@ static s32 preempt_target(struct task_struct *p, int class,
 		}
 	}
 	if (cpu < 0)
-		return -1;
+		return false;
+	/* Claim it, so that another waker looks elsewhere. */
 	cs = bpf_map_lookup_percpu_elem(&cpu_state, &zero, cpu);
 	if (cs)
 		cs->class = class;
-	return cpu;
-}
-
-/*
- * Put @p, of a favoured @class, at the head of @cpu's local queue with
- * SCX_ENQ_PREEMPT: the current task's slice there ends now and @p runs
- * next.
- */
-static void preempt_on(struct task_struct *p, struct reflex_task_ctx *tctx,
-		       s32 cpu, const struct reflex_settings *set,
-		       u64 enq_flags)
-{
 	scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL_ON | cpu, set->slice_ns,
 			   enq_flags | SCX_ENQ_PREEMPT);
 	stat_inc(preempt);
 	task_info_update(p, tctx, 0, 0, 1);
-}
-
-/*
- * The llc argument of preempt_target() for @p: the game's LLC for a
- * thread of the game under placement, else -1 (any).
- */
-static s32 preempt_llc(struct task_struct *p, const struct reflex_task_ctx *tctx,
-		       const struct reflex_settings *set)
-{
-	return placed_task(p, tctx, set) && tctx->in_game ? game_llc_of(set) : -1;
-}
-
-/*
- * A favoured task woken on a CPU that runs batch work preempts it at once,
- * before any idle CPU is looked for: this CPU is the cheapest place it can
- * run (no IPI, no idle CPU to bring out of a sleep state, and what the
- * waker just wrote for it still in cache).  Inserted from select_cpu, it
- * skips enqueue too.  Only batch work is displaced so: a game thread that
- * wakes its GPU-submit thread keeps its CPU while another is idle.
- * Returns the CPU, or -1.
- */
-static s32 preempt_here(struct task_struct *p, struct reflex_task_ctx *tctx,
-			const struct reflex_settings *set)
-{
-	s32 this = bpf_get_smp_processor_id(), llc;
-	struct reflex_cpu_state *cs;
-	int class;
-
-	if (!tctx)
-		return -1;
-	class = tctx->class;
-	cs = bpf_map_lookup_elem(&cpu_state, &zero);
-	if (!cs || cs->class != REFLEX_TC_OTHER ||
-	    !reflex_class_boost(class, set))
-		return -1;
-	llc = preempt_llc(p, tctx, set);
-	if ((llc >= 0 && cpu_llc_of(this) != llc) ||
-	    !preemptible(this, p, class, set, bpf_ktime_get_ns(), true))
-		return -1;
-	cs->class = class;
-	scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL, set->slice_ns, SCX_ENQ_PREEMPT);
-	stat_inc(preempt);
-	task_info_update(p, tctx, 0, 0, 1);
-	return this;
-}
-
-/*
- * A wakeup.  A favoured task on a CPU running batch work preempts it
- * (preempt_here()); else an idle CPU, if there is one, takes the task at
- * once.  If neither, and the task is favoured, the CPU it will preempt is
- * chosen here rather than in enqueue, and returned: the kernel then
- * queues the task on that CPU's run queue, and enqueue puts it at the
- * head of that CPU's local queue.  Chosen in enqueue, a CPU other than
- * the one select_cpu returned would cost a move the kernel defers to the
- * task's run queue.  The class is the one the task had when it last
- * became runnable; enqueue checks it is still favoured.
- */
-s32 BPF_STRUCT_OPS(reflex_select_cpu, struct task_struct *p, s32 prev_cpu,
-		   u64 wake_flags)
-{
-	struct reflex_task_ctx *tctx = task_ctx_get(p, false);
-	const struct reflex_settings *set;
-	struct reflex_settings fb;
-	s32 cpu;
-
-	set = get_settings(bpf_ktime_get_ns(), &fb, true);
-	cpu = preempt_here(p, tctx, set);
-	if (cpu >= 0)
-		return cpu;
-	cpu = pick_idle(p, tctx, set, prev_cpu, wake_flags);
-	if (cpu >= 0) {
-		/* The CPU is idle and now claimed: queue the task there. */
-		scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL, set->slice_ns, 0);
-		stat_inc(select_idle);
-		return cpu;
-	}
-	if (!tctx)
-		return prev_cpu;
-	/* enqueue, which comes next, need not look again */
-	tctx->no_idle = true;
-	tctx->preempt_cpu = -1;
-	if (reflex_class_boost(tctx->class, set)) {
-		cpu = preempt_target(p, tctx->class, set,
-				     preempt_llc(p, tctx, set));
-		if (cpu >= 0) {
-			tctx->preempt_cpu = cpu;
-			return cpu;
-		}
-	}
-	return prev_cpu;
+	return true;
 }
 
 /*
@@ -405,7 +327,7 @@ void BPF_STRUCT_OPS(reflex_enqueue, struct task_struct *p, u64 enq_flags)
 	int class = REFLEX_TC_OTHER;
 	struct reflex_settings fb;
 	bool looked = false, placed;
-	s32 cpu, llc = -1, target = -1;
+	s32 cpu, llc = -1;
 	u32 l;
 
 	stat_inc(enqueue);
@@ -432,9 +354,7 @@ void BPF_STRUCT_OPS(reflex_enqueue, struct task_struct *p, u64 enq_flags)
 	 */
 	if (tctx) {
 		looked = tctx->no_idle;
-		target = looked ? tctx->preempt_cpu : -1;
 		tctx->no_idle = false;
-		tctx->preempt_cpu = -1;
 	}
 	cpu = looked ? -1 : pick_idle(p, tctx, set, scx_bpf_task_cpu(p), 0);
 	if (cpu >= 0) {
@@ -447,14 +367,10 @@ void BPF_STRUCT_OPS(reflex_enqueue, struct task_struct *p, u64 enq_flags)
 	if (tctx) {
 		class = tctx->class;
 		boost = reflex_class_boost(class, set);
-		llc = preempt_llc(p, tctx, set);
-		/* select_cpu's choice stands if @p is where it sent it */
-		if (boost && (target < 0 || target != scx_bpf_task_cpu(p)))
-			target = preempt_target(p, class, set, llc);
-		if (boost && target >= 0) {
-			preempt_on(p, tctx, target, set, enq_flags);
+		if (placed)
+			llc = game_llc_of(set);
+		if (boost && preempt_for(p, tctx, class, set, enq_flags, llc))
 			return;
-		}
 		vtime = tctx->vtime;
 		tctx->enq_ns = now;
 	}

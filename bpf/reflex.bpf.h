@@ -214,7 +214,6 @@ struct reflex_task_ctx {
 	u64 audio_ns;		/* ... moved PCM frames */
 	u32 input_depth;	/* 0: read evdev itself; n: n wakeups away */
 	u32 class;		/* enum reflex_task_class at the last enqueue */
-	s32 preempt_cpu;	/* the CPU select_cpu chose to preempt, or -1 */
 	bool in_drm_ioctl;	/* its last ioctl was a DRM driver ioctl */
 	bool no_idle;		/* select_cpu found no idle CPU for it */
 	bool in_game;		/* a thread of the game, when last runnable */
