@@ -333,6 +333,16 @@ void BPF_STRUCT_OPS(reflex_enqueue, struct task_struct *p, u64 enq_flags)
 	stat_inc(enqueue);
 	set = get_settings(now, &fb, true);
 	/*
+	 * A sleeper's credit is bounded in its vtime itself, not only in its
+	 * queue key: were just the key raised, a task that slept long and
+	 * then kept running would sort slice_lag_ns behind vtime_now on every
+	 * enqueue, and not move vtime_now, until its own vtime caught up; the
+	 * tasks it overtook would wait all that time.
+	 */
+	if (tctx)
+		tctx->vtime = reflex_vtime_floor(tctx->vtime, vtime_now,
+						 set->slice_lag_ns);
+	/*
 	 * Where the queues cannot be iterated, nothing could move a per-CPU
 	 * kthread out of an LLC queue if its CPU went offline, and the
 	 * hotplug waits for it (move_stranded()): it goes to its CPU's local
