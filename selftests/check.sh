@@ -18,7 +18,7 @@
 #                            without sched_ext its tests skip, saying so)
 #   for the oldest and newest kernel whose modules left the mirror
 #   (fetch-kernel -B), in a module-free guest that can suspend (vmtest -S):
-#     vm[K,smp2,nomod]       pin, stress, exit and suspend at 2 vCPUs
+#     vm[K,smp2,nomod]       pin, stress, sleeper, exit and suspend at 2 vCPUs
 #
 # The oldest kernel's guests run `make -C selftests run_tests` in the
 # source tree; the newest's run the suite installed with `make -C selftests
@@ -44,7 +44,7 @@ TIMEOUT=$(sed -n 's/^timeout=//p' "$here/settings")
 
 # The tests a kernel without its modules (uinput, DRM, sound) can run, at
 # 2 vCPUs; 2 vCPUs, the smallest machine, are tested there.
-SMALL="test_pin.sh test_stress.sh test_exit.sh"
+SMALL="test_pin.sh test_stress.sh test_sleeper.sh test_exit.sh"
 # The tests of a large machine with two LLCs, at 16 vCPUs; the first of
 # them needs two LLCs and runs only there.
 LARGE_ONLY="test_topology.sh"
