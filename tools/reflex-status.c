@@ -11,12 +11,16 @@
  *
  * Exit status, as with LSB init scripts: 0 when scx_reflex is the running
  * scheduler, 3 when it is not, 1 when the status cannot be read.
+ *
+ * With --wait it first blocks until scx_reflex stops running (the service
+ * in scx_reflex(8) waits so for an ejection).
  */
 #include <errno.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -128,6 +132,59 @@ static int get_status(struct status *s, const struct btf *btf)
 	return ret;
 }
 
+static bool reflex_running(void)
+{
+	char state[32], ops[128];
+
+	return !reflex_scx_read("state", state, sizeof(state)) &&
+	       !strcmp(state, "enabled") &&
+	       !reflex_scx_read("root/ops", ops, sizeof(ops)) &&
+	       !strcmp(ops, REFLEX_OPS_NAME);
+}
+
+/*
+ * Block until scx_reflex is no longer the running scheduler.  The link's
+ * EPOLLHUP says at once that it was detached (kernels that poll struct_ops
+ * links, 6.10 on); an ejection by the kernel leaves the link attached and
+ * raises nothing to poll, so the state is read again every
+ * WAIT_RECHECK_MS as well.
+ */
+#define WAIT_RECHECK_MS	1000
+
+static int wait_stopped(void)
+{
+	struct epoll_event ev = { .events = EPOLLHUP };
+	int ep, fd, n, ret = 0;
+
+	ep = epoll_create1(EPOLL_CLOEXEC);
+	if (ep < 0) {
+		reflex_fail(NULL, "cannot create an epoll instance: %s",
+			    strerror(errno));
+		return -1;
+	}
+	fd = reflex_link_open(REFLEX_PIN_OPTIONAL);
+	/* EPERM: this kernel cannot poll a link; the re-reads suffice */
+	if (fd >= 0 && epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev)) {
+		close(fd);
+		fd = -1;
+	}
+	while (reflex_running()) {
+		n = epoll_wait(ep, &ev, 1, WAIT_RECHECK_MS);
+		if (n < 0 && errno != EINTR) {
+			reflex_fail(NULL, "epoll_wait on the link: %s",
+				    strerror(errno));
+			ret = -1;
+			break;
+		}
+		if (n > 0 && (ev.events & (EPOLLHUP | EPOLLERR)))
+			break;
+	}
+	if (fd >= 0)
+		close(fd);
+	close(ep);
+	return ret;
+}
+
 static void print_json(const struct status *s, bool pretty)
 {
 	char buf[sizeof(s->hooks)], *tok, *save;
@@ -201,7 +258,7 @@ static void print_text(const struct status *s)
 	if (s->exit.msg[0])
 		printf("message:  %s\n", s->exit.msg);
 	if (s->link && !s->running)
-		printf("hint:     'make unpin && make pin' starts it again\n");
+		printf("hint:     'scx_reflex restart' (installed) or 'make unpin && make pin' (build tree) starts it again\n");
 }
 
 static void usage(FILE *f)
@@ -213,6 +270,8 @@ static void usage(FILE *f)
 "under %s, and why the scheduler last stopped.\n"
 "Exit status: 0 running, 3 not running, 1 cannot tell.\n"
 "\n"
+"  -w, --wait     first wait until scx_reflex stops running (it is\n"
+"                 ejected or unpinned), then show why\n"
 "  -j, --json     JSON output (errors too)\n"
 "  -p, --pretty   indented JSON (implies -j)\n"
 "  -h, --help     this text\n"
@@ -225,22 +284,26 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "pretty", no_argument, NULL, 'p' },
+		{ "wait", no_argument, NULL, 'w' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{}
 	};
-	bool json = false, pretty = false;
+	bool json = false, pretty = false, wait = false;
 	struct status s;
 	struct btf *btf;
 	int c, err;
 
-	while ((c = getopt_long(argc, argv, "jphV", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "jpwhV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			pretty = true;
 			/* fallthrough */
 		case 'j':
 			json = true;
+			break;
+		case 'w':
+			wait = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -259,6 +322,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (!reflex_scx_present())
+		return 1;
+	if (wait && wait_stopped())
 		return 1;
 	btf = btf__load_vmlinux_btf();	/* only to name the exit kind and code */
 	err = get_status(&s, btf);
