@@ -15,6 +15,10 @@ LOADER=${LOADER:-$srctree/loader/reflex-loader}
 STATUS=${STATUS:-$srctree/tools/reflex-status}
 SCX_SYSFS=/sys/kernel/sched_ext
 BPFFS=/sys/fs/bpf
+# What the user types to pin and unpin, for messages: make in a build
+# tree; the installed scx_reflex(8) command sets its own.
+PIN_CMD=${PIN_CMD:-make pin}
+UNPIN_CMD=${UNPIN_CMD:-make unpin}
 
 say() { printf 'scx_reflex: %s\n' "$*"; }
 
@@ -80,7 +84,7 @@ PINNED_BY=/run/scx_reflex.pinned
 
 lock_text()
 {
-	cat "$LOCK" 2>/dev/null || echo "another make pin or make unpin"
+	cat "$LOCK" 2>/dev/null || echo "another $PIN_CMD or $UNPIN_CMD"
 }
 
 # take_lock WHAT: wait (up to two minutes) for the lock, then say in it

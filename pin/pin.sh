@@ -17,14 +17,14 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-need_root "make pin"
+need_root "$PIN_CMD"
 need_sched_ext			# before anything touches bpffs
 need_bpftool
 [ -f "$BPF_OBJ" ] || die "no BPF object at $BPF_OBJ" "build it first: make"
 [ -x "$LOADER" ] || die "no loader at $LOADER" "build it first: make"
 [ -x "$STATUS" ] || die "no reflex-status at $STATUS" "build it first: make"
 
-take_lock "make pin"
+take_lock "$PIN_CMD"
 
 if ! bpffs_mounted; then
 	say "mounting bpffs at $BPFFS"
@@ -37,20 +37,20 @@ fi
 # with a link are a scheduler, running or ejected: left alone.
 if [ -e "$PIN_ROOT" ] && [ ! -e "$PIN_ROOT/link" ]; then
 	rm -rf "$PIN_ROOT" ||
-		die "cannot remove $PIN_ROOT, left by an interrupted make pin" \
-		    "remove it yourself: make unpin"
+		die "cannot remove $PIN_ROOT, left by an interrupted $PIN_CMD" \
+		    "remove it yourself: $UNPIN_CMD"
 	rm -f "$PINNED_BY"
-	say "removed $PIN_ROOT: an interrupted make pin left it without a link"
+	say "removed $PIN_ROOT: an interrupted $PIN_CMD left it without a link"
 fi
 if [ -e "$PIN_ROOT" ]; then
 	if [ "$(sched_ext_state)" = enabled ] &&
 	   [ "$(cat "$SCX_SYSFS/root/ops" 2>/dev/null)" = reflex ]; then
 		die "scx_reflex is pinned and running already ($(cat "$PINNED_BY" 2>/dev/null ||
-			echo "not by this version's make pin"))" \
-		    "to replace it, unpin first: make unpin && make pin"
+			echo "not by this version's $PIN_CMD"))" \
+		    "to replace it, unpin first: $UNPIN_CMD && $PIN_CMD"
 	fi
 	die "$PIN_ROOT holds a scx_reflex that is not running (the kernel ejected it; 'reflex-status' says why)" \
-	    "to start it again: make unpin && make pin"
+	    "to start it again: $UNPIN_CMD && $PIN_CMD"
 fi
 
 pinned=0
@@ -99,7 +99,7 @@ leak=$(find "$PIN_ROOT" -perm /077 | head -n 3)
 
 pinned=0
 trap - EXIT
-echo "pinned by make pin (pid $$) at $(date '+%F %T')" > "$PINNED_BY"
+echo "pinned by $PIN_CMD (pid $$) at $(date '+%F %T')" > "$PINNED_BY"
 
 echo
 "$STATUS" || true

@@ -8,8 +8,8 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-need_root "make unpin"
-take_lock "make unpin"
+need_root "$UNPIN_CMD"
+take_lock "$UNPIN_CMD"
 
 if [ ! -e "$PIN_ROOT" ]; then
 	say "nothing pinned at $PIN_ROOT"
@@ -20,7 +20,7 @@ if [ -e "$PIN_ROOT/link" ]; then
 	if [ -d "$SCX_SYSFS" ]; then
 		"$LOADER" detach ||
 			die "could not detach scx_reflex (see above); the pins are left in place" \
-			    "check 'dmesg | grep sched_ext', then run 'make unpin' again"
+			    "check 'dmesg | grep sched_ext', then run '$UNPIN_CMD' again"
 	else
 		rm -f "$PIN_ROOT/link"
 	fi
