@@ -10,6 +10,9 @@
 #   make run          pin it and show it live (in a VM if this kernel
 #                     has no sched_ext)
 #   make check        run the selftests: on this kernel, then in VMs
+#   make install      install it (PREFIX=/usr/local, DESTDIR; see below),
+#                     with scx_reflex(8) and scx_reflex.service
+#   make uninstall    remove every file make install installed
 #   make deps         (root) install what is missing (Debian 12)
 #   make clean
 #
@@ -85,6 +88,58 @@ check:
 deps:
 	$(Q)$(srctree)/scripts/install-deps
 
+# Installed: the commands in sbindir (the pins are root's) but reflex-game
+# in bindir; the BPF object, the loader and the pin scripts in
+# $(LIBDIR)/scx_reflex, laid out as in the tree, so that the pin scripts
+# find them as they do here; the unit; the documentation.
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+SBINDIR ?= $(PREFIX)/sbin
+LIBDIR ?= $(PREFIX)/lib
+DATADIR ?= $(PREFIX)/share
+DOCDIR ?= $(DATADIR)/doc/scx_reflex
+UNITDIR ?= $(LIBDIR)/systemd/system
+PKGLIBDIR := $(LIBDIR)/scx_reflex
+
+INST_SBIN := $(addprefix $(objtree)/tools/reflex-,status stats events tune)
+INST_BIN := $(objtree)/tools/reflex-game
+INST_PKGLIB := bpf/scx_reflex.bpf.o loader/reflex-loader
+INST_PKGLIB_SRC := pin/lib.sh pin/pin.sh pin/unpin.sh include/reflex/abi.h
+INST_DOC := README.md $(patsubst $(srctree)/%,%,$(wildcard $(srctree)/Documentation/*.rst))
+# Every installed file, for uninstall.
+INSTALLED := $(SBINDIR)/scx_reflex $(INST_SBIN:$(objtree)/tools/%=$(SBINDIR)/%) \
+	$(BINDIR)/reflex-game $(addprefix $(PKGLIBDIR)/,$(INST_PKGLIB) $(INST_PKGLIB_SRC)) \
+	$(UNITDIR)/scx_reflex.service $(addprefix $(DOCDIR)/,$(notdir $(INST_DOC)))
+subst_paths = sed -e 's|@LIBDIR@|$(PKGLIBDIR)|g' -e 's|@SBINDIR@|$(SBINDIR)|g' \
+	-e 's|@VERSION@|$(VERSION)|g'
+
+install: all
+	@printf '  %-9s %s\n' INSTALL "$(DESTDIR)$(PREFIX)"
+	$(Q)install -d $(addprefix $(DESTDIR),$(BINDIR) $(SBINDIR) $(UNITDIR) $(DOCDIR) \
+		$(PKGLIBDIR)/bpf $(PKGLIBDIR)/loader $(PKGLIBDIR)/pin $(PKGLIBDIR)/include/reflex)
+	$(Q)install -m 0755 $(INST_SBIN) $(DESTDIR)$(SBINDIR)/
+	$(Q)install -m 0755 $(INST_BIN) $(DESTDIR)$(BINDIR)/
+	$(Q)$(subst_paths) $(srctree)/pin/scx_reflex > $(DESTDIR)$(SBINDIR)/scx_reflex
+	$(Q)chmod 0755 $(DESTDIR)$(SBINDIR)/scx_reflex
+	$(Q)install -m 0644 $(objtree)/bpf/scx_reflex.bpf.o $(DESTDIR)$(PKGLIBDIR)/bpf/
+	$(Q)install -m 0755 $(objtree)/loader/reflex-loader $(DESTDIR)$(PKGLIBDIR)/loader/
+	$(Q)install -m 0755 $(srctree)/pin/pin.sh $(srctree)/pin/unpin.sh $(DESTDIR)$(PKGLIBDIR)/pin/
+	$(Q)install -m 0644 $(srctree)/pin/lib.sh $(DESTDIR)$(PKGLIBDIR)/pin/
+	$(Q)install -m 0644 $(srctree)/include/reflex/abi.h $(DESTDIR)$(PKGLIBDIR)/include/reflex/
+	$(Q)$(subst_paths) $(srctree)/pin/scx_reflex.service > $(DESTDIR)$(UNITDIR)/scx_reflex.service
+	$(Q)chmod 0644 $(DESTDIR)$(UNITDIR)/scx_reflex.service
+	$(Q)install -m 0644 $(addprefix $(srctree)/,$(INST_DOC)) $(DESTDIR)$(DOCDIR)/
+
+# Only what install put there, and then the directories of its own if
+# they are empty.
+uninstall:
+	@printf '  %-9s %s\n' UNINSTALL "$(DESTDIR)$(PREFIX)"
+	$(Q)rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	$(Q)for d in $(PKGLIBDIR)/include/reflex $(PKGLIBDIR)/include $(PKGLIBDIR)/bpf \
+		$(PKGLIBDIR)/loader $(PKGLIBDIR)/pin $(PKGLIBDIR) $(DOCDIR); do \
+		[ ! -d "$(DESTDIR)$$d" ] || rmdir "$(DESTDIR)$$d" || exit 1; \
+	done
+
 clean:
 	@printf '  %-9s %s\n' CLEAN "$(objtree)"
 	$(Q)rm -f $(BPF_OBJ) $(BENCH_BPF) $(PROGS) $(LIB) $(VMLINUX_H)
@@ -95,7 +150,7 @@ clean:
 	$(Q)$(MAKE) -s -C $(srctree)/selftests clean O=$(objtree)
 
 help:
-	@sed -n '3,17p' $(srctree)/Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,20p' $(srctree)/Makefile | sed 's/^# \{0,1\}//'
 
-PHONY += all pin unpin vmlinux run check deps clean help
+PHONY += all pin unpin vmlinux run check deps install uninstall clean help
 .PHONY: $(PHONY)
