@@ -11,6 +11,8 @@
 #                     has no sched_ext)
 #   make check        run the selftests: on this kernel, then in VMs
 #   make deps         (root) install what is missing (Debian 12)
+#   make man          the tools' manual pages, from Documentation/man/*.rst
+#                     (rst2man, python3-docutils); `make doc` too
 #   make clean
 #
 # V=1 shows commands, O=DIR builds out of tree.  See README.md.
@@ -85,17 +87,32 @@ check:
 deps:
 	$(Q)$(srctree)/scripts/install-deps
 
+# The tools' manual pages, as bpftool's are made: rst2man, at build time
+# only, and only for these targets; plain `make` does not need it.
+MAN_RST := $(wildcard $(srctree)/Documentation/man/*.rst)
+MAN_PAGES := $(patsubst $(srctree)/Documentation/man/%.rst,\
+	       $(objtree)/Documentation/man/%.8,$(MAN_RST))
+
+$(objtree)/Documentation/man/%.8: $(srctree)/Documentation/man/%.rst FORCE
+	$(check_rst2man)
+	$(call if_changed,rst2man)
+
+man: $(MAN_PAGES)
+doc: man
+
 clean:
 	@printf '  %-9s %s\n' CLEAN "$(objtree)"
-	$(Q)rm -f $(BPF_OBJ) $(BENCH_BPF) $(PROGS) $(LIB) $(VMLINUX_H)
+	$(Q)rm -f $(BPF_OBJ) $(BENCH_BPF) $(PROGS) $(LIB) $(VMLINUX_H) \
+		$(MAN_PAGES)
 	$(Q)find $(objtree)/bpf $(objtree)/bench $(objtree)/lib \
-		$(objtree)/loader $(objtree)/tools -maxdepth 1 \
+		$(objtree)/loader $(objtree)/tools \
+		$(objtree)/Documentation/man -maxdepth 1 \
 		\( -name '*.o' -o -name '.*.cmd' -o -name '.*.d' \) \
 		-delete 2>/dev/null || true
 	$(Q)$(MAKE) -s -C $(srctree)/selftests clean O=$(objtree)
 
 help:
-	@sed -n '3,17p' $(srctree)/Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,19p' $(srctree)/Makefile | sed 's/^# \{0,1\}//'
 
-PHONY += all pin unpin vmlinux run check deps clean help
+PHONY += all pin unpin vmlinux run check deps man doc clean help
 .PHONY: $(PHONY)
