@@ -26,18 +26,18 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 man=$tmp/o/Documentation/man
 
-out=$(make -C "$SRCTREE" O="$tmp/o" man 2>&1)
+out=$(make --no-print-directory -C "$SRCTREE" O="$tmp/o" man 2>&1)
 rc=$?
 [ $rc = 0 ] || printf '%s\n' "$out" | tail -n 10 | sed 's/^/# /'
 ktap_result $rc "make man O=DIR builds the pages into DIR/Documentation/man"
 
-out=$(make -s -C "$SRCTREE" O="$tmp/none" RST2MAN= man 2>&1)
+out=$(make -s --no-print-directory -C "$SRCTREE" O="$tmp/none" RST2MAN= man 2>&1)
 rc=$?
 printf '%s\n' "$out" | sed 's/^/# /'
 ktap_result "$([ $rc != 0 ] && [ "$(printf '%s\n' "$out" | grep -c .)" = 1 ] &&
 	       printf '%s\n' "$out" | grep -q 'rst2man not found.*python3-docutils'; echo $?)" \
 	"without rst2man, make man fails with one line naming python3-docutils"
-out=$(make -s -C "$SRCTREE" O="$OBJTREE" RST2MAN= all 2>&1)
+out=$(make -s --no-print-directory -C "$SRCTREE" O="$OBJTREE" RST2MAN= all 2>&1)
 rc=$?
 [ $rc = 0 ] || printf '%s\n' "$out" | tail -n 5 | sed 's/^/# /'
 ktap_result $rc "plain make does not need rst2man"
