@@ -40,6 +40,8 @@ CLANG ?= $(firstword $(foreach c,clang-19 clang-18 clang-17 clang-16 clang,\
 BPFTOOL ?= $(firstword $(shell command -v bpftool /usr/sbin/bpftool 2>/dev/null))
 PKG_CONFIG ?= pkg-config
 AR ?= ar
+# Only for `make man`: Debian's python3-docutils has rst2man, pip's rst2man.py.
+RST2MAN ?= $(firstword $(shell command -v rst2man rst2man.py 2>/dev/null))
 
 clang_major = $(shell $(CLANG) -dumpversion 2>/dev/null | cut -d. -f1)
 need = $(error scx_reflex: $(1); run 'sudo scripts/install-deps' (see README.md))
@@ -49,6 +51,10 @@ $(if $(CLANG),,$(call need,no clang found (clang 16 or newer is needed)))
 $(if $(filter 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15,$(clang_major)),\
 	$(call need,$(CLANG) is version $(clang_major); clang 16 or newer is needed))
 $(if $(BPFTOOL),,$(call need,bpftool not found))
+endef
+
+define check_rst2man
+$(if $(RST2MAN),,$(error scx_reflex: rst2man not found: the manual pages need it; install python3-docutils (sudo apt-get install python3-docutils)))
 endef
 
 LIBBPF_CFLAGS = $(shell $(PKG_CONFIG) --cflags libbpf 2>/dev/null)
@@ -125,6 +131,12 @@ quiet_cmd_ar = AR $(pretty)
 quiet_cmd_clang_bpf = CLANG-BPF $(pretty)
       cmd_clang_bpf = $(CLANG) $(BPF_CFLAGS) -I$(dir $<) -MMD -MP \
 		      -MF $(dir $@).$(notdir $@).d -c $< -o $@
+
+# Warnings are errors here too: a page that rst2man has doubts about is
+# not installed.
+quiet_cmd_rst2man = MAN $(pretty)
+      cmd_rst2man = $(RST2MAN) --halt=warning --strip-comments $< > $@.tmp || \
+		    { rm -f $@.tmp; exit 1; }; mv $@.tmp $@
 
 # Several BPF units become one object, as libbpf's static linker does it.
 quiet_cmd_bpf_link = GEN-OBJ $(pretty)

@@ -14,6 +14,8 @@
 #                     with scx_reflex(8) and scx_reflex.service
 #   make uninstall    remove every file make install installed
 #   make deps         (root) install what is missing (Debian 12)
+#   make man          the tools' manual pages, from Documentation/man/*.rst
+#                     (rst2man, python3-docutils); `make doc` too
 #   make clean
 #
 # V=1 shows commands, O=DIR builds out of tree.  See README.md.
@@ -88,6 +90,19 @@ check:
 deps:
 	$(Q)$(srctree)/scripts/install-deps
 
+# The tools' manual pages, as bpftool's are made: rst2man, at build time
+# only, and only for these targets; plain `make` does not need it.
+MAN_RST := $(wildcard $(srctree)/Documentation/man/*.rst)
+MAN_PAGES := $(patsubst $(srctree)/Documentation/man/%.rst,\
+	       $(objtree)/Documentation/man/%.8,$(MAN_RST))
+
+$(objtree)/Documentation/man/%.8: $(srctree)/Documentation/man/%.rst FORCE
+	$(check_rst2man)
+	$(call if_changed,rst2man)
+
+man: $(MAN_PAGES)
+doc: man
+
 # Installed: the commands in sbindir (the pins are root's) but reflex-game
 # in bindir; the BPF object, the loader and the pin scripts in
 # $(LIBDIR)/scx_reflex, laid out as in the tree, so that the pin scripts
@@ -98,6 +113,8 @@ SBINDIR ?= $(PREFIX)/sbin
 LIBDIR ?= $(PREFIX)/lib
 DATADIR ?= $(PREFIX)/share
 DOCDIR ?= $(DATADIR)/doc/scx_reflex
+MANDIR ?= $(DATADIR)/man
+COMPLETIONDIR ?= $(DATADIR)/bash-completion/completions
 UNITDIR ?= $(LIBDIR)/systemd/system
 PKGLIBDIR := $(LIBDIR)/scx_reflex
 
@@ -106,16 +123,24 @@ INST_BIN := $(objtree)/tools/reflex-game
 INST_PKGLIB := bpf/scx_reflex.bpf.o loader/reflex-loader
 INST_PKGLIB_SRC := pin/lib.sh pin/pin.sh pin/unpin.sh include/reflex/abi.h
 INST_DOC := README.md $(patsubst $(srctree)/%,%,$(wildcard $(srctree)/Documentation/*.rst))
+# bash-completion loads a command's completion from a file of its name.
+INST_COMPLETE := scx_reflex reflex-status reflex-stats reflex-events \
+	reflex-game reflex-tune
 # Every installed file, for uninstall.
 INSTALLED := $(SBINDIR)/scx_reflex $(INST_SBIN:$(objtree)/tools/%=$(SBINDIR)/%) \
 	$(BINDIR)/reflex-game $(addprefix $(PKGLIBDIR)/,$(INST_PKGLIB) $(INST_PKGLIB_SRC)) \
-	$(UNITDIR)/scx_reflex.service $(addprefix $(DOCDIR)/,$(notdir $(INST_DOC)))
+	$(UNITDIR)/scx_reflex.service $(addprefix $(DOCDIR)/,$(notdir $(INST_DOC))) \
+	$(addprefix $(MANDIR)/man8/,$(notdir $(MAN_PAGES))) \
+	$(addprefix $(COMPLETIONDIR)/,$(INST_COMPLETE))
 subst_paths = sed -e 's|@LIBDIR@|$(PKGLIBDIR)|g' -e 's|@SBINDIR@|$(SBINDIR)|g' \
 	-e 's|@VERSION@|$(VERSION)|g'
 
-install: all
+# The manual pages need rst2man (python3-docutils): without it they are
+# left out, saying so.
+install: all $(if $(RST2MAN),man)
 	@printf '  %-9s %s\n' INSTALL "$(DESTDIR)$(PREFIX)"
 	$(Q)install -d $(addprefix $(DESTDIR),$(BINDIR) $(SBINDIR) $(UNITDIR) $(DOCDIR) \
+		$(MANDIR)/man8 $(COMPLETIONDIR) \
 		$(PKGLIBDIR)/bpf $(PKGLIBDIR)/loader $(PKGLIBDIR)/pin $(PKGLIBDIR)/include/reflex)
 	$(Q)install -m 0755 $(INST_SBIN) $(DESTDIR)$(SBINDIR)/
 	$(Q)install -m 0755 $(INST_BIN) $(DESTDIR)$(BINDIR)/
@@ -129,6 +154,12 @@ install: all
 	$(Q)$(subst_paths) $(srctree)/pin/scx_reflex.service > $(DESTDIR)$(UNITDIR)/scx_reflex.service
 	$(Q)chmod 0644 $(DESTDIR)$(UNITDIR)/scx_reflex.service
 	$(Q)install -m 0644 $(addprefix $(srctree)/,$(INST_DOC)) $(DESTDIR)$(DOCDIR)/
+	$(if $(RST2MAN),$(Q)install -m 0644 $(MAN_PAGES) $(DESTDIR)$(MANDIR)/man8/,\
+		@echo "scx_reflex: no rst2man: manual pages not installed (install python3-docutils)")
+	$(Q)install -m 0644 $(srctree)/completion/reflex $(DESTDIR)$(COMPLETIONDIR)/scx_reflex
+	$(Q)for c in $(filter-out scx_reflex,$(INST_COMPLETE)); do \
+		ln -sf scx_reflex $(DESTDIR)$(COMPLETIONDIR)/$$c || exit 1; \
+	done
 
 # Only what install put there, and then the directories of its own if
 # they are empty.
@@ -142,15 +173,17 @@ uninstall:
 
 clean:
 	@printf '  %-9s %s\n' CLEAN "$(objtree)"
-	$(Q)rm -f $(BPF_OBJ) $(BENCH_BPF) $(PROGS) $(LIB) $(VMLINUX_H)
+	$(Q)rm -f $(BPF_OBJ) $(BENCH_BPF) $(PROGS) $(LIB) $(VMLINUX_H) \
+		$(MAN_PAGES)
 	$(Q)find $(objtree)/bpf $(objtree)/bench $(objtree)/lib \
-		$(objtree)/loader $(objtree)/tools -maxdepth 1 \
+		$(objtree)/loader $(objtree)/tools \
+		$(objtree)/Documentation/man -maxdepth 1 \
 		\( -name '*.o' -o -name '.*.cmd' -o -name '.*.d' \) \
 		-delete 2>/dev/null || true
 	$(Q)$(MAKE) -s -C $(srctree)/selftests clean O=$(objtree)
 
 help:
-	@sed -n '3,20p' $(srctree)/Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,22p' $(srctree)/Makefile | sed 's/^# \{0,1\}//'
 
-PHONY += all pin unpin vmlinux run check deps install uninstall clean help
+PHONY += all pin unpin vmlinux run check deps man doc install uninstall clean help
 .PHONY: $(PHONY)

@@ -31,6 +31,7 @@
 #include <bpf/btf.h>
 
 #include <reflex/abi.h>
+#include "args.h"
 #include "pins.h"
 #include "report.h"
 #include "scx.h"
@@ -422,9 +423,9 @@ static int cmd_detach(void)
 	return 0;
 }
 
-static void usage(FILE *f)
+static void usage(void)
 {
-	fprintf(f,
+	printf(
 "Usage: %s [OPTIONS] attach|detach\n"
 "\n"
 "  attach   fill the pinned struct_ops map of scx_reflex from the pins under\n"
@@ -450,20 +451,20 @@ int main(int argc, char **argv)
 	const char *cmd;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "jhV", opts, NULL)) != -1) {
+	reflex_report_init(prog_name, false, false);
+	while ((c = getopt_long(argc, argv, ":jhV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			json = true;
 			break;
 		case 'h':
-			usage(stdout);
+			usage();
 			return 0;
 		case 'V':
 			printf("%s %s\n", prog_name, REFLEX_VERSION);
 			return 0;
 		default:
-			usage(stderr);
-			return 2;
+			return reflex_arg_refused(c, argv, opts);
 		}
 	}
 	reflex_report_init(prog_name, json, false);

@@ -30,6 +30,29 @@ die()
 	exit 1
 }
 
+# usage_error NAME WHAT: what is wrong with the command line, in one line,
+# and where to look; exit 2.
+usage_error()
+{
+	printf '%s: %s; see %s --help\n' "${1##*/}" "$2" "$1" >&2
+	exit 2
+}
+
+# no_args NAME "$@", for a script that takes no arguments: -h or --help
+# prints usage() and exits 0, anything else is a usage error.
+no_args()
+{
+	local name=$1
+
+	shift
+	case ${1:-} in
+	"") return 0 ;;
+	-h|--help) usage; exit 0 ;;
+	-*) usage_error "$name" "unknown option '$1'" ;;
+	*) usage_error "$name" "unexpected argument '$1'" ;;
+	esac
+}
+
 # The pin root has one home, include/reflex/abi.h, which the C side
 # compiles in; read it from there.
 PIN_ROOT=$(sed -n 's/^#define REFLEX_PIN_ROOT[[:space:]]*"\(.*\)"$/\1/p' \

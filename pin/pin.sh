@@ -17,6 +17,28 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
+usage()
+{
+	cat <<-EOF
+	Usage: pin/pin.sh
+
+	Load scx_reflex with bpftool and pin it under
+	$PIN_ROOT, attach it with reflex-loader, and show
+	reflex-status and the pins.  Needs root and a kernel with sched_ext.
+	'make pin' runs it after building.
+
+	Environment ('make pin' sets them; defaults fit an in-tree build):
+	  BPFTOOL   bpftool 7.5 or newer (default: bpftool on PATH)
+	  BPF_OBJ   the scheduler (default: bpf/scx_reflex.bpf.o)
+	  LOADER    reflex-loader (default: loader/reflex-loader)
+	  STATUS    reflex-status (default: tools/reflex-status)
+
+	Exit status: 0 when attached; 1 on failure, with nothing left pinned
+	by this run; 2 for a usage error.  See Documentation/workflow.rst.
+	EOF
+}
+no_args pin/pin.sh "$@"
+
 need_root "$PIN_CMD"
 need_sched_ext			# before anything touches bpffs
 need_bpftool

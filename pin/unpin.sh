@@ -8,6 +8,24 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
+usage()
+{
+	cat <<-EOF
+	Usage: pin/unpin.sh
+
+	Detach scx_reflex (reflex-loader detach) and remove every pin under
+	$PIN_ROOT.  Succeeds when nothing is pinned.  Needs root.
+	'make unpin' runs it.
+
+	Environment ('make unpin' sets it; the default fits an in-tree build):
+	  LOADER    reflex-loader (default: loader/reflex-loader)
+
+	Exit status: 0 when nothing is left pinned; 1 on failure; 2 for a
+	usage error.  See Documentation/workflow.rst.
+	EOF
+}
+no_args pin/unpin.sh "$@"
+
 need_root "$UNPIN_CMD"
 take_lock "$UNPIN_CMD"
 

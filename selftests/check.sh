@@ -30,8 +30,37 @@
 #      newest"), NOMOD_KERNELS (default "oldest newest"; "" for none):
 #      fetch-kernel names or ABIs such as 7.3.4+deb13; CHECK_JOBS
 #
-# Exit status: 0 if every run passed, 1 otherwise.
+# Exit status: 0 if every run passed, 1 otherwise.  --help says all this
+# in short.
 set -uo pipefail
+
+usage()
+{
+	cat <<-EOF
+	Usage: selftests/check.sh
+
+	The whole suite, as 'make check' runs it: the kselftest suite on this
+	kernel, then inside qemu guests booted from Debian's sched_ext kernels
+	(vm/vmtest), each running the suite on its own kernel.  Prints one KTAP
+	document; guests' console logs go to \$OBJTREE/selftests/logs/.
+
+	Environment:
+	  SRCTREE, OBJTREE  the source and build trees ('make check' sets them)
+	  KERNELS           kernels with modules (default "oldest newest")
+	  NOMOD_KERNELS     kernels without modules (default "oldest newest";
+	                    "" for none)
+	  CHECK_JOBS        runs at a time (default: the number of CPUs)
+
+	Exit status: 0 if every run passed, 1 otherwise, 2 for a usage error.
+	EOF
+}
+
+case ${1:-} in
+"") ;;
+-h|--help) usage; exit 0 ;;
+-*) echo "check.sh: unknown option '$1'; see selftests/check.sh --help" >&2; exit 2 ;;
+*) echo "check.sh: unexpected argument '$1'; see selftests/check.sh --help" >&2; exit 2 ;;
+esac
 
 here=$(cd "$(dirname "$0")" && pwd)
 SRCTREE=${SRCTREE:-$(cd "$here/.." && pwd)}

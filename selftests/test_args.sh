@@ -4,8 +4,11 @@
 # test_args.sh - the tools refuse values they cannot honour, at once and
 # with one line that names the flag and the value: numbers that are not
 # finite, negative, zero where that means nothing, or out of range; and
-# reflex-game refuses PID 1 and kernel threads.  Nothing here needs pins
-# or sched_ext: every one of these is refused before anything is opened.
+# reflex-game refuses PID 1 and kernel threads.  An option a tool does not
+# know, or one without its value, is named in one line too (not the whole
+# usage), with a pointer to --help, and exits 2; --help and -V exit 0.
+# Nothing here needs pins or sched_ext: every one of these is refused
+# before anything is opened.
 . "$(dirname "$0")/lib.sh"
 
 for t in "$EVENTS" "$STATS" "$GAME" "$TUNE" "$STATUS" "$LOADER"; do
@@ -30,7 +33,7 @@ refused()
 	ktap_result 1 "$desc"
 }
 
-ktap_plan 24
+ktap_plan 42
 
 for v in nan inf -inf 1e300 -1 0 abc 2x ''; do
 	refused "reflex-events -t '$v' is refused" "^reflex-events: -t: '$v' is not a number of seconds" \
@@ -58,5 +61,44 @@ fi
 refused "reflex-game 0 is refused" "^reflex-game: PID: '0' is not a whole number" "$GAME" 0
 refused "reflex-tune with no '=' names the argument" "^reflex-tune: 'slice_ns' is not NAME=VALUE" \
 	"$TUNE" slice_ns
+
+# usage_error DESC PATTERN CMD...: CMD exits 2 with two lines on stderr,
+# the first matching PATTERN, the second "TOOL: see --help".
+usage_error()
+{
+	local desc=$1 pat=$2 out rc
+
+	shift 2
+	out=$(timeout 10 "$@" 2>&1 >/dev/null </dev/null) && rc=0 || rc=$?
+	if [ $rc = 2 ] && [ "$(printf '%s\n' "$out" | wc -l)" = 2 ] &&
+	   printf '%s\n' "$out" | head -n 1 | grep -Eq -- "$pat" &&
+	   printf '%s\n' "$out" | tail -n 1 | grep -q -- ': see --help$'; then
+		ktap_result 0 "$desc"
+		return
+	fi
+	printf '%s\n' "$out" | tail -n 5 | sed 's/^/# /'
+	ktap_note "exit $rc (want 2); want two lines, the first matching: $pat"
+	ktap_result 1 "$desc"
+}
+
+for t in "$EVENTS" "$STATS" "$GAME" "$TUNE" "$STATUS" "$LOADER"; do
+	n=${t##*/}
+	usage_error "$n --bogus names the option" "^$n: unknown option '--bogus'\$" "$t" --bogus
+	out=$("$t" -V) && rc=0 || rc=$?
+	ktap_result "$([ $rc = 0 ] && [ "$out" = "$n $(echo "$out" | cut -d' ' -f2)" ] &&
+		       echo "$out" | grep -Eq "^$n [0-9]+\.[0-9]+"; echo $?)" \
+		"$n -V prints its name and version"
+done
+usage_error "reflex-stats -x: an unknown short option, named" "^reflex-stats: unknown option '-x'\$" \
+	"$STATS" -1x
+usage_error "reflex-events --count without a value" "^reflex-events: --count needs a value\$" \
+	"$EVENTS" --count
+usage_error "reflex-stats -i without a value" "^reflex-stats: -i needs a value\$" "$STATS" -i
+usage_error "reflex-status --json=1: takes no value" "^reflex-status: --json takes no value: '--json=1'\$" \
+	"$STATUS" --json=1
+refused "reflex-stats --interval=abc names --interval, as given" \
+	"^reflex-stats: --interval: 'abc' is not a number of seconds" "$STATS" --interval=abc
+refused "reflex-events --timeout 0 names --timeout, as given" \
+	"^reflex-events: --timeout: '0' is not a number of seconds" "$EVENTS" --timeout 0
 
 ktap_finish

@@ -33,7 +33,8 @@ for f in /usr/sbin/scx_reflex /usr/sbin/reflex-status /usr/sbin/reflex-stats \
 	 /usr/lib/scx_reflex/bpf/scx_reflex.bpf.o \
 	 /usr/lib/scx_reflex/loader/reflex-loader \
 	 /usr/lib/systemd/system/scx_reflex.service \
-	 /usr/share/doc/scx_reflex/README.md; do
+	 /usr/share/doc/scx_reflex/README.md \
+	 /usr/share/bash-completion/completions/scx_reflex; do
 	printf '%s\n' "$files" | grep -qx "$f" || missing="$missing $f"
 done
 ktap_result "$([ -z "$missing" ]; echo $?)" "the commands, object, loader, unit and docs are installed${missing:+ (missing:$missing)}"

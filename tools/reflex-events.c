@@ -299,9 +299,9 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
-static void usage(FILE *f)
+static void usage(void)
 {
-	fprintf(f,
+	printf(
 "Usage: %s [OPTIONS]\n"
 "\n"
 "Print the input events scx_reflex writes to its ring buffers under\n"
@@ -339,9 +339,11 @@ static int parse_args(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{}
 	};
-	int c;
+	int c, li = -1;
 
-	while ((c = getopt_long(argc, argv, "jpmac:t:qfhV", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":jpmac:t:qfhV", opts, &li)) != -1) {
+		const char *flag = reflex_arg_flag(opts, &li, c);
+
 		switch (c) {
 		case 'p':
 			opt.pretty = true;
@@ -356,11 +358,11 @@ static int parse_args(int argc, char **argv)
 			opt.all = true;
 			break;
 		case 'c':
-			if (reflex_arg_u64("-c", optarg, 1, INT64_MAX, &opt.count))
+			if (reflex_arg_u64(flag, optarg, 1, INT64_MAX, &opt.count))
 				return -1;
 			break;
 		case 't':
-			if (reflex_arg_seconds("-t", optarg, 0.001, MAX_SECONDS,
+			if (reflex_arg_seconds(flag, optarg, 0.001, MAX_SECONDS,
 					       &opt.timeout))
 				return -1;
 			break;
@@ -371,13 +373,13 @@ static int parse_args(int argc, char **argv)
 			opt.follow = true;
 			break;
 		case 'h':
-			usage(stdout);
+			usage();
 			exit(0);
 		case 'V':
 			printf("%s %s\n", prog_name, REFLEX_VERSION);
 			exit(0);
 		default:
-			usage(stderr);
+			reflex_arg_refused(c, argv, opts);
 			return -1;
 		}
 	}

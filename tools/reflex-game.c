@@ -178,9 +178,9 @@ static int game_of(const char *arg, struct proc *p)
 	return 0;
 }
 
-static void usage(FILE *f)
+static void usage(void)
 {
-	fprintf(f,
+	printf(
 "Usage: %s [OPTIONS] [PID | --auto | --none]\n"
 "\n"
 "Show the foreground game of the pinned scx_reflex, or set it:\n"
@@ -213,15 +213,16 @@ int main(int argc, char **argv)
 	int c, fd, guess_fd, ret = 1;
 	__u32 key = 0;
 
-	while ((c = getopt_long(argc, argv, "anjphV", opts, NULL)) != -1) {
+	reflex_report_init(prog_name, false, false);
+	while ((c = getopt_long(argc, argv, ":anjphV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'a': set = true; g.tgid = 0; break;
 		case 'n': set = true; g.tgid = REFLEX_GAME_NONE; break;
 		case 'p': pretty = true; /* fallthrough */
 		case 'j': json = true; break;
-		case 'h': usage(stdout); return 0;
+		case 'h': usage(); return 0;
 		case 'V': printf("%s %s\n", prog_name, REFLEX_VERSION); return 0;
-		default: usage(stderr); return 2;
+		default: return reflex_arg_refused(c, argv, opts);
 		}
 	}
 	reflex_report_init(prog_name, json, pretty);

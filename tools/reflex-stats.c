@@ -390,9 +390,9 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
-static void usage(FILE *f)
+static void usage(void)
 {
-	fprintf(f,
+	printf(
 "Usage: %s [OPTIONS]\n"
 "\n"
 "Show what the pinned scx_reflex scheduler is doing: one line of rates per\n"
@@ -430,9 +430,11 @@ static int parse_args(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{}
 	};
-	int c;
+	int c, li = -1;
 
-	while ((c = getopt_long(argc, argv, "1Li:c:jphV", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":1Li:c:jphV", opts, &li)) != -1) {
+		const char *flag = reflex_arg_flag(opts, &li, c);
+
 		switch (c) {
 		case '1':
 			opt.once = true;
@@ -441,12 +443,12 @@ static int parse_args(int argc, char **argv)
 			opt.latency = true;
 			break;
 		case 'i':
-			if (reflex_arg_seconds("-i", optarg, 0.01, 86400,
+			if (reflex_arg_seconds(flag, optarg, 0.01, 86400,
 					       &opt.interval))
 				return -1;
 			break;
 		case 'c':
-			if (reflex_arg_u64("-c", optarg, 1, INT64_MAX, &opt.count))
+			if (reflex_arg_u64(flag, optarg, 1, INT64_MAX, &opt.count))
 				return -1;
 			break;
 		case 'p':
@@ -456,13 +458,13 @@ static int parse_args(int argc, char **argv)
 			opt.json = true;
 			break;
 		case 'h':
-			usage(stdout);
+			usage();
 			exit(0);
 		case 'V':
 			printf("%s %s\n", prog_name, REFLEX_VERSION);
 			exit(0);
 		default:
-			usage(stderr);
+			reflex_arg_refused(c, argv, opts);
 			return -1;
 		}
 	}

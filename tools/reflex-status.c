@@ -29,6 +29,7 @@
 #include <bpf/btf.h>
 
 #include <reflex/abi.h>
+#include "args.h"
 #include "json.h"
 #include "pins.h"
 #include "report.h"
@@ -261,9 +262,9 @@ static void print_text(const struct status *s)
 		printf("hint:     'scx_reflex restart' (installed) or 'make unpin && make pin' (build tree) starts it again\n");
 }
 
-static void usage(FILE *f)
+static void usage(void)
 {
-	fprintf(f,
+	printf(
 "Usage: %s [OPTIONS]\n"
 "\n"
 "Show whether scx_reflex is the running sched_ext scheduler, what is pinned\n"
@@ -294,7 +295,8 @@ int main(int argc, char **argv)
 	struct btf *btf;
 	int c, err;
 
-	while ((c = getopt_long(argc, argv, "jpwhV", opts, NULL)) != -1) {
+	reflex_report_init(prog_name, false, false);
+	while ((c = getopt_long(argc, argv, ":jpwhV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			pretty = true;
@@ -306,14 +308,13 @@ int main(int argc, char **argv)
 			wait = true;
 			break;
 		case 'h':
-			usage(stdout);
+			usage();
 			return 0;
 		case 'V':
 			printf("%s %s\n", prog_name, REFLEX_VERSION);
 			return 0;
 		default:
-			usage(stderr);
-			return 2;
+			return reflex_arg_refused(c, argv, opts);
 		}
 	}
 	reflex_report_init(prog_name, json, pretty);

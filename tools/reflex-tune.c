@@ -29,6 +29,7 @@
 
 #include <reflex/abi.h>
 #include <reflex/policy.h>
+#include "args.h"
 #include "json.h"
 #include "pins.h"
 #include "report.h"
@@ -261,22 +262,42 @@ static void show(const struct reflex_tunables *t, bool json, bool pretty)
 	}
 }
 
-static void usage(FILE *f)
+/* A default or bound, as reflex-tune shows it: "3ms" for a *_ns tunable. */
+static void human(const struct range *r, __u64 v, char *buf, size_t len)
 {
-	fprintf(f,
+	if (is_ns(r->name))
+		human_ns(v, buf, len);
+	else
+		snprintf(buf, len, "%" PRIu64, (uint64_t)v);
+}
+
+static void usage(void)
+{
+	char dfl[24], lo[24], hi[24];
+	size_t i;
+
+	printf(
 "Usage: %s [OPTIONS] [NAME=VALUE...]\n"
 "\n"
 "Show the tunables of the pinned scx_reflex, or set them on the running\n"
 "scheduler.  VALUE is a whole number; a *_ns tunable also takes a unit:\n"
-"250us, 2ms, 1s.  Names and ranges: run it without arguments, or see\n"
-"Documentation/pins.rst.  Needs root: the pins are root-only.\n"
+"250us, 2ms, 1s.  Needs root: the pins are root-only.\n"
 "\n"
 "  --reset        set every tunable to its default\n"
 "  -j, --json     JSON output (errors too)\n"
 "  -p, --pretty   indented JSON (implies -j)\n"
 "  -h, --help     this text\n"
-"  -V, --version  print the version\n",
+"  -V, --version  print the version\n"
+"\n"
+"Tunables this version knows (Documentation/pins.rst says what they do):\n",
 		prog_name);
+	for (i = 0; i < NR_TUNABLES; i++) {
+		human(&ranges[i], ranges[i].dfl, dfl, sizeof(dfl));
+		human(&ranges[i], ranges[i].lo, lo, sizeof(lo));
+		human(&ranges[i], ranges[i].hi, hi, sizeof(hi));
+		printf("  %-20s %s .. %s (default %s)\n", ranges[i].name, lo,
+		       hi, dfl);
+	}
 }
 
 int main(int argc, char **argv)
@@ -296,7 +317,8 @@ int main(int argc, char **argv)
 	int c, fd, i, nr_set = 0, ret = 1;
 	__u32 key = 0;
 
-	while ((c = getopt_long(argc, argv, "jphV", opts, NULL)) != -1) {
+	reflex_report_init(prog_name, false, false);
+	while ((c = getopt_long(argc, argv, ":jphV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
 			reset = true;
@@ -308,14 +330,13 @@ int main(int argc, char **argv)
 			json = true;
 			break;
 		case 'h':
-			usage(stdout);
+			usage();
 			return 0;
 		case 'V':
 			printf("%s %s\n", prog_name, REFLEX_VERSION);
 			return 0;
 		default:
-			usage(stderr);
-			return 2;
+			return reflex_arg_refused(c, argv, opts);
 		}
 	}
 	reflex_report_init(prog_name, json, pretty);
