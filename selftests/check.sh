@@ -22,8 +22,8 @@
 #
 # The oldest kernel's guests run `make -C selftests run_tests` in the
 # source tree; the newest's run the suite installed with `make -C selftests
-# install INSTALL_PATH=/tmp/ks` in the guest and /tmp/ks/run_kselftest.sh;
-# module-free guests, which have no compiler, get a suite installed on the
+# install INSTALL_PATH=/tmp/ks` in the guest and /tmp/ks/run_kselftest.sh
+# (all but the tests of the build tree, TREE_ONLY); module-free guests, which have no compiler, get a suite installed on the
 # host.  The guests' console logs are kept in $OBJTREE/selftests/logs/.
 #
 # env: SRCTREE, OBJTREE (set by the Makefile); KERNELS (default "oldest
@@ -78,6 +78,12 @@ SMALL="test_pin.sh test_stress.sh test_sleeper.sh test_exit.sh"
 # them needs two LLCs and runs only there.
 LARGE_ONLY="test_topology.sh"
 LARGE="$LARGE_ONLY test_stress.sh"
+
+# The tests of the build tree itself (make install, the manual pages, the
+# scripts' usage, completion): an installed suite does not carry it, so
+# the guests that run one leave them out; the host and the guest that runs
+# the suite in the tree run them.
+TREE_ONLY="test_install.sh test_man.sh test_usage.sh test_completion.sh"
 
 JOBS=${CHECK_JOBS:-$(nproc)}
 tmp=$(mktemp -d)
@@ -135,6 +141,8 @@ one_llc=$(for t in $all; do case " $LARGE_ONLY " in *" $t "*) ;; *) echo "$t" ;;
 one_llc_progs=$(for t in $one_llc; do case $t in *.sh) echo "$t" ;; esac; done | xargs)
 nr_all=$(echo $one_llc | wc -w)
 nr_small=$(echo $SMALL | wc -w)
+inst=$(for t in $one_llc; do case " $TREE_ONLY " in *" $t "*) ;; *) echo "$t" ;; esac; done | xargs)
+nr_inst=$(echo $inst | wc -w)
 in_tree="make -s --no-print-directory -C selftests O=$OBJTREE run_tests"
 installed="make -s --no-print-directory -C selftests O=$OBJTREE install INSTALL_PATH=/tmp/ks && /tmp/ks/run_kselftest.sh"
 
@@ -149,7 +157,7 @@ for k in $KERNELS; do
 	if [ $first = 1 ]; then
 		runs+=("run_guest @ mod $k 4 $nr_all \"$in_tree TEST_PROGS='$one_llc_progs'\"")
 	else
-		runs+=("run_guest @ mod $k 4 $nr_all \"$installed $(subset $one_llc)\"")
+		runs+=("run_guest @ mod $k 4 $nr_inst \"$installed $(subset $inst)\"")
 	fi
 	first=0
 done
