@@ -27,7 +27,7 @@ BPF_UNITS := main events input classes topology
 BPF_OBJ := $(objtree)/bpf/scx_reflex.bpf.o
 LIB := $(objtree)/lib/libreflex.a
 LOADER := $(objtree)/loader/reflex-loader
-TOOLS := $(addprefix $(objtree)/tools/reflex-,status stats events game tune)
+TOOLS := $(addprefix $(objtree)/tools/reflex-,status stats events game tune gamed)
 BENCH := $(addprefix $(objtree)/bench/,ringbuf input-latency game \
 	 uinput-inject drm-client)
 BENCH_BPF := $(objtree)/bench/ringbuf.bpf.o
@@ -50,7 +50,7 @@ $(BENCH_BPF): $(objtree)/bench/ringbuf_variants.bpf.o \
 	      $(objtree)/bpf/events.bpf.o FORCE
 	$(call if_changed,bpf_link)
 
-$(LIB): $(patsubst %,$(objtree)/lib/%.o,args json report pins scx) FORCE
+$(LIB): $(patsubst %,$(objtree)/lib/%.o,args json report pins scx proc gamesock) FORCE
 	$(call if_changed,ar)
 
 $(PROGS): %: %.o $(LIB) FORCE
@@ -118,18 +118,19 @@ COMPLETIONDIR ?= $(DATADIR)/bash-completion/completions
 UNITDIR ?= $(LIBDIR)/systemd/system
 PKGLIBDIR := $(LIBDIR)/scx_reflex
 
-INST_SBIN := $(addprefix $(objtree)/tools/reflex-,status stats events tune)
+INST_SBIN := $(addprefix $(objtree)/tools/reflex-,status stats events tune gamed)
 INST_BIN := $(objtree)/tools/reflex-game
 INST_PKGLIB := bpf/scx_reflex.bpf.o loader/reflex-loader
 INST_PKGLIB_SRC := pin/lib.sh pin/pin.sh pin/unpin.sh include/reflex/abi.h
 INST_DOC := README.md $(patsubst $(srctree)/%,%,$(wildcard $(srctree)/Documentation/*.rst))
+INST_UNITS := scx_reflex.service scx_reflex-game.socket scx_reflex-game.service
 # bash-completion loads a command's completion from a file of its name.
 INST_COMPLETE := scx_reflex reflex-status reflex-stats reflex-events \
 	reflex-game reflex-tune
 # Every installed file, for uninstall.
 INSTALLED := $(SBINDIR)/scx_reflex $(INST_SBIN:$(objtree)/tools/%=$(SBINDIR)/%) \
 	$(BINDIR)/reflex-game $(addprefix $(PKGLIBDIR)/,$(INST_PKGLIB) $(INST_PKGLIB_SRC)) \
-	$(UNITDIR)/scx_reflex.service $(addprefix $(DOCDIR)/,$(notdir $(INST_DOC))) \
+	$(addprefix $(UNITDIR)/,$(INST_UNITS)) $(addprefix $(DOCDIR)/,$(notdir $(INST_DOC))) \
 	$(addprefix $(MANDIR)/man8/,$(notdir $(MAN_PAGES))) \
 	$(addprefix $(COMPLETIONDIR)/,$(INST_COMPLETE))
 subst_paths = sed -e 's|@LIBDIR@|$(PKGLIBDIR)|g' -e 's|@SBINDIR@|$(SBINDIR)|g' \
@@ -151,8 +152,10 @@ install: all $(if $(RST2MAN),man)
 	$(Q)install -m 0755 $(srctree)/pin/pin.sh $(srctree)/pin/unpin.sh $(DESTDIR)$(PKGLIBDIR)/pin/
 	$(Q)install -m 0644 $(srctree)/pin/lib.sh $(DESTDIR)$(PKGLIBDIR)/pin/
 	$(Q)install -m 0644 $(srctree)/include/reflex/abi.h $(DESTDIR)$(PKGLIBDIR)/include/reflex/
-	$(Q)$(subst_paths) $(srctree)/pin/scx_reflex.service > $(DESTDIR)$(UNITDIR)/scx_reflex.service
-	$(Q)chmod 0644 $(DESTDIR)$(UNITDIR)/scx_reflex.service
+	$(Q)for u in $(INST_UNITS); do \
+		$(subst_paths) $(srctree)/pin/$$u > $(DESTDIR)$(UNITDIR)/$$u && \
+		chmod 0644 $(DESTDIR)$(UNITDIR)/$$u || exit 1; \
+	done
 	$(Q)install -m 0644 $(addprefix $(srctree)/,$(INST_DOC)) $(DESTDIR)$(DOCDIR)/
 	$(if $(RST2MAN),$(Q)install -m 0644 $(MAN_PAGES) $(DESTDIR)$(MANDIR)/man8/,\
 		@echo "scx_reflex: no rst2man: manual pages not installed (install python3-docutils)")

@@ -17,7 +17,7 @@ for t in "$LOADER" "$STATUS" "$STATS" "$EVENTS" "$GAME" "$TUNE"; do
 done
 export PATH=$OBJTREE/tools:$OBJTREE/loader:$PATH
 
-ktap_plan 20
+ktap_plan 21
 
 # The completions for the words given, the last being the one completed,
 # sorted, one per line.
@@ -80,13 +80,16 @@ expect "reflex-tune NAME=: no value offered" "" reflex-tune slice_ns = ""
 expect "reflex-tune --re: --reset" "--reset" reflex-tune --re
 
 expect "reflex-game --: --auto --none and its options" \
-	"--auto --help --json --none --pretty --version" reflex-game --
+	"--auto --exec --help --json --none --pretty --release --socket --version" reflex-game --
 out=$(completions reflex-game "")
 ktap_result "$(printf '%s\n' "$out" | grep -qx -- --auto &&
 	       printf '%s\n' "$out" | grep -qx -- --none &&
 	       printf '%s\n' "$out" | grep -qx "$$"; echo $?)" \
 	"reflex-game: --auto, --none and PIDs (this shell's among them)"
 expect "reflex-game PID: nothing more" "" reflex-game "$$" ""
+out=$(completions reflex-game --exec -- ba)
+ktap_result "$(printf '%s\n' "$out" | grep -qx bash; echo $?)" \
+	"reflex-game --exec -- ba: commands (bash among them)"
 
 expect "reflex-stats --int: --interval" "--interval" reflex-stats --int
 expect "reflex-stats -i: a number, nothing offered" "" reflex-stats -i ""

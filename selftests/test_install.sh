@@ -33,14 +33,16 @@ for f in /usr/sbin/scx_reflex /usr/sbin/reflex-status /usr/sbin/reflex-stats \
 	 /usr/lib/scx_reflex/bpf/scx_reflex.bpf.o \
 	 /usr/lib/scx_reflex/loader/reflex-loader \
 	 /usr/lib/systemd/system/scx_reflex.service \
+	 /usr/lib/systemd/system/scx_reflex-game.socket \
+	 /usr/sbin/reflex-gamed \
 	 /usr/share/doc/scx_reflex/README.md \
 	 /usr/share/bash-completion/completions/scx_reflex; do
 	printf '%s\n' "$files" | grep -qx "$f" || missing="$missing $f"
 done
 ktap_result "$([ -z "$missing" ]; echo $?)" "the commands, object, loader, unit and docs are installed${missing:+ (missing:$missing)}"
 ktap_result "$(! grep -rl -e "$SRCTREE" -e "$OBJTREE" -e '@LIBDIR@' -e '@SBINDIR@' "$dest/usr/sbin/scx_reflex" \
-	"$dest/usr/lib/systemd/system/scx_reflex.service" >/dev/null; echo $?)" \
-	"scx_reflex and the unit name installed paths, not the build tree"
+	"$dest"/usr/lib/systemd/system/scx_reflex*.service >/dev/null; echo $?)" \
+	"scx_reflex and the units name installed paths, not the build tree"
 
 # In the namespace: each step prints "RESULT rc description".
 results=$(unshare -m --propagation private bash -c '

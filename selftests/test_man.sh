@@ -15,7 +15,7 @@ rst2man=$(command -v rst2man rst2man.py 2>/dev/null | head -n 1)
 [ -n "$rst2man" ] ||
 	ktap_skip_all "no rst2man: install python3-docutils (sudo apt-get install python3-docutils)"
 
-TOOLS="$SRCTREE/pin/scx_reflex $LOADER $STATUS $STATS $EVENTS $GAME $TUNE"
+TOOLS="$SRCTREE/pin/scx_reflex $LOADER $STATUS $STATS $EVENTS $GAME $TUNE $OBJTREE/tools/reflex-gamed"
 for t in $TOOLS; do
 	[ -x "$t" ] || ktap_skip_all "not built: $t (run make)"
 done

@@ -14,7 +14,6 @@ need_sched_ext
 need_root
 
 cmd=$SRCTREE/pin/scx_reflex
-unit=$SRCTREE/pin/scx_reflex.service
 log=$(mktemp)
 watcher=
 
@@ -98,14 +97,19 @@ stalls=$(kmsg_since | grep -E 'sched_ext: .*stall' | sed 's/^/# /')
 ktap_result "$([ -z "$stalls" ]; echo $?)" "no watchdog stall in the kernel log"
 
 if command -v systemd-analyze >/dev/null; then
-	# ExecStart must exist for verify: a copy with this tree's command
-	tmpunit=$(mktemp -d)/scx_reflex.service
-	sed "s|@SBINDIR@/scx_reflex|$cmd|" "$unit" > "$tmpunit"
-	out=$(systemd-analyze verify --man=no "$tmpunit" 2>&1)
+	# ExecStart must exist for verify: copies naming this tree's commands
+	units=$(mktemp -d)
+	for u in scx_reflex.service scx_reflex-game.socket scx_reflex-game.service; do
+		sed -e "s|@SBINDIR@/scx_reflex|$cmd|" \
+		    -e "s|@SBINDIR@/reflex-gamed|$OBJTREE/tools/reflex-gamed|" \
+		    "$SRCTREE/pin/$u" > "$units/$u"
+	done
+	out=$(systemd-analyze verify --man=no "$units"/* 2>&1)
 	rc=$?
 	[ -z "$out" ] || printf '%s\n' "$out" | sed 's/^/# /'
-	ktap_result "$([ $rc = 0 ] && [ -z "$out" ]; echo $?)" "systemd-analyze verify passes the unit"
-	rm -rf "$(dirname "$tmpunit")"
+	ktap_result "$([ $rc = 0 ] && [ -z "$out" ]; echo $?)" \
+		"systemd-analyze verify passes the units (scx_reflex.service, scx_reflex-game.socket and .service)"
+	rm -rf "$units"
 else
 	ktap_skip "systemd-analyze verify" "systemd-analyze is not installed"
 fi

@@ -10,6 +10,10 @@
  * clears it, when the game's process exits.
  *
  * A game is a user process: PID 1 and kernel threads are refused.
+ *
+ * Without root, --exec registers the command it runs as the game through
+ * reflex-gamed (gamesock.h), which lets only users at the machine register
+ * only their own process; --release ends that registration early.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -25,82 +29,21 @@
 #include <reflex/abi.h>
 #include <reflex/policy.h>
 #include "args.h"
+#include "gamesock.h"
 #include "json.h"
 #include "pins.h"
+#include "proc.h"
 #include "report.h"
 
 #define PID_MAX		4194304		/* PID_MAX_LIMIT on 64-bit */
 
 static const char *prog_name = "reflex-game";
 
-/* What /proc says about a process: its name, tgid, flags and start time. */
-struct proc {
-	char comm[64];
-	__u32 tgid;
-	unsigned long flags;
-	unsigned long long start;	/* clock ticks after boot */
-};
-
-/*
- * Read /proc/@pid/stat: "pid (comm) state ppid ... flags(9) ... starttime(22)".
- * comm may hold spaces and parentheses: it ends at the last ')'.
- */
-static int proc_stat(long pid, struct proc *p)
-{
-	char path[64], buf[1024], *rp, *f;
-	int field;
-	FILE *fp;
-	size_t n;
-
-	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
-	fp = fopen(path, "re");
-	if (!fp)
-		return -errno;
-	n = fread(buf, 1, sizeof(buf) - 1, fp);
-	fclose(fp);
-	buf[n] = '\0';
-	rp = strrchr(buf, ')');
-	f = strchr(buf, '(');
-	if (!rp || !f || rp < f)
-		return -EINVAL;
-	snprintf(p->comm, sizeof(p->comm), "%.*s", (int)(rp - f - 1), f + 1);
-	for (field = 3, f = strtok(rp + 2, " "); f; f = strtok(NULL, " "), field++) {
-		if (field == 9)
-			p->flags = strtoul(f, NULL, 10);
-		else if (field == 22)
-			p->start = strtoull(f, NULL, 10);
-	}
-	return field > 22 ? 0 : -EINVAL;
-}
-
-/*
- * The process @pid belongs to (@pid may be a thread's id): its tgid, and
- * its leader's name, flags and start time.
- */
-static int proc_of(long pid, struct proc *p)
-{
-	char path[64], line[256];
-	__u32 tgid = 0;
-	FILE *fp;
-
-	snprintf(path, sizeof(path), "/proc/%ld/status", pid);
-	fp = fopen(path, "re");
-	if (!fp)
-		return -errno;
-	while (!tgid && fgets(line, sizeof(line), fp))
-		sscanf(line, "Tgid: %u", &tgid);
-	fclose(fp);
-	if (!tgid)
-		return -ENOENT;
-	p->tgid = tgid;
-	return proc_stat(tgid, p);
-}
-
 static void comm_of(__u32 tgid, char *comm, size_t len)
 {
-	struct proc p;
+	struct reflex_proc p;
 
-	snprintf(comm, len, "%s", tgid && !proc_stat(tgid, &p) ? p.comm : "-");
+	snprintf(comm, len, "%s", tgid && !reflex_proc_stat(tgid, &p) ? p.comm : "-");
 }
 
 /*
@@ -156,14 +99,14 @@ static void show(__u32 set, __u32 guess, bool json, bool pretty)
  * The tgid to set for @arg, a PID: a live user process other than init.
  * Returns 0 or an exit status after reporting.
  */
-static int game_of(const char *arg, struct proc *p)
+static int game_of(const char *arg, struct reflex_proc *p)
 {
 	__u64 pid;
 	int err;
 
 	if (reflex_arg_u64("PID", arg, 1, PID_MAX, &pid))
 		return 2;
-	err = proc_of(pid, p);
+	err = reflex_proc_of(pid, p);
 	if (err) {
 		reflex_fail("check the process id (ps -e)", "no process %s: %s",
 			    arg, strerror(-err));
@@ -182,17 +125,62 @@ static void usage(void)
 {
 	printf(
 "Usage: %s [OPTIONS] [PID | --auto | --none]\n"
+"       %s [--socket PATH] --exec [--] COMMAND [ARG...]\n"
+"       %s [--socket PATH] --release\n"
 "\n"
 "Show the foreground game of the pinned scx_reflex, or set it:\n"
 "  PID            the process of PID (a thread id works too) is the game\n"
 "  --auto         let the scheduler guess (the default)\n"
 "  --none         no foreground game\n"
+"These need root: the pins are root-only.  The setting ends when the game\n"
+"exits.\n"
+"\n"
+"Without root, through reflex-gamed (scx_reflex-game.socket), for a user\n"
+"at the machine:\n"
+"  -e, --exec     register this process as the game, then run COMMAND in\n"
+"                 it (a Steam launch option: reflex-game --exec -- %%command%%);\n"
+"                 if that fails, COMMAND runs all the same, unregistered\n"
+"  -r, --release  end your registration before the game exits\n"
+"  -s, --socket PATH  reflex-gamed's socket (default %s)\n"
 "\n"
 "  -j, --json     JSON output    -p, --pretty   indented JSON\n"
-"  -h, --help     this text      -V, --version  print the version\n"
-"\n"
-"Needs root: the pins are root-only.  The setting ends when the game exits.\n",
-		prog_name);
+"  -h, --help     this text      -V, --version  print the version\n",
+		prog_name, prog_name, prog_name, REFLEX_GAME_SOCKET);
+}
+
+/* Ask reflex-gamed for @req; 0 when it said ok, else 1, reported. */
+static int ask_server(const char *path, const char *req)
+{
+	char reply[REFLEX_GAME_LINE_MAX];
+	int err;
+
+	err = reflex_game_request(path, req, reply, sizeof(reply));
+	if (err) {
+		reflex_fail("start it: systemctl enable --now scx_reflex-game.socket",
+			    "cannot reach reflex-gamed at %s: %s", path,
+			    err == -EAGAIN ? "no reply" : strerror(-err));
+		return 1;
+	}
+	if (strncmp(reply, "ok", 2)) {
+		reflex_fail(NULL, "reflex-gamed refused to %s: %s", req,
+			    !strncmp(reply, "error ", 6) ? reply + 6 : reply);
+		return 1;
+	}
+	return 0;
+}
+
+/* --exec: register, then become the game; the game runs either way. */
+static int exec_game(const char *path, char **cmd)
+{
+	if (!ask_server(path, "register"))
+		fprintf(stderr, "%s: registered process %d (%s) as the game\n",
+			prog_name, getpid(), cmd[0]);
+	else
+		fprintf(stderr, "%s: running %s unregistered\n", prog_name, cmd[0]);
+	execvp(cmd[0], cmd);
+	reflex_fail("check the command", "cannot run %s: %s", cmd[0],
+		    strerror(errno));
+	return 127;
 }
 
 int main(int argc, char **argv)
@@ -202,20 +190,29 @@ int main(int argc, char **argv)
 		{ "none", no_argument, NULL, 'n' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "pretty", no_argument, NULL, 'p' },
+		{ "exec", no_argument, NULL, 'e' },
+		{ "release", no_argument, NULL, 'r' },
+		{ "socket", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{}
 	};
-	bool json = false, pretty = false, set = false;
+	bool json = false, pretty = false, set = false, exec = false;
+	bool rel = false;
+	const char *sock = REFLEX_GAME_SOCKET;
 	struct reflex_game_guess guess = {};
 	struct reflex_game g = {};
-	struct proc p, again;
+	struct reflex_proc p, again;
 	int c, fd, guess_fd, ret = 1;
 	__u32 key = 0;
 
 	reflex_report_init(prog_name, false, false);
-	while ((c = getopt_long(argc, argv, ":anjphV", opts, NULL)) != -1) {
+	/* "+": the options end at COMMAND, whose own options are its own */
+	while ((c = getopt_long(argc, argv, "+:anjpers:hV", opts, NULL)) != -1) {
 		switch (c) {
+		case 'e': exec = true; break;
+		case 'r': rel = true; break;
+		case 's': sock = optarg; break;
 		case 'a': set = true; g.tgid = 0; break;
 		case 'n': set = true; g.tgid = REFLEX_GAME_NONE; break;
 		case 'p': pretty = true; /* fallthrough */
@@ -226,6 +223,19 @@ int main(int argc, char **argv)
 		}
 	}
 	reflex_report_init(prog_name, json, pretty);
+	if (exec || rel) {
+		if (set || (exec && rel) || (rel && optind != argc)) {
+			reflex_fail("see --help", "--exec COMMAND and --release go alone");
+			return 2;
+		}
+		if (rel)
+			return ask_server(sock, "release");
+		if (optind == argc) {
+			reflex_fail("see --help", "--exec needs a COMMAND to run");
+			return 2;
+		}
+		return exec_game(sock, argv + optind);
+	}
 	if (optind < argc - 1 || (optind == argc - 1 && set)) {
 		reflex_fail("see --help", "give one PID, --auto or --none");
 		return 2;
@@ -256,7 +266,7 @@ int main(int argc, char **argv)
 	 * or its PID already belongs to another.
 	 */
 	if (set && g.tgid && g.tgid != REFLEX_GAME_NONE &&
-	    (proc_stat(g.tgid, &again) || again.start != p.start)) {
+	    (reflex_proc_stat(g.tgid, &again) || again.start != p.start)) {
 		g.tgid = 0;
 		bpf_map_update_elem(fd, &key, &g, 0);
 		reflex_fail(NULL, "process %s exited while it was being set", argv[optind]);
