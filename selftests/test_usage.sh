@@ -51,23 +51,25 @@ check()
 	fi
 }
 
-for s in $SCRIPTS; do
-	if [ -x "$SRCTREE/$s" ]; then
-		check "$s" "$SRCTREE/$s"
-	else
-		for i in 1 2 3; do
-			ktap_skip "$s: usage" "no $SRCTREE/$s here (an installed suite)"
-		done
+# check_if NAME CMD WHY-MISSING: check CMD, or skip its three if it is not here
+check_if()
+{
+	local i
+
+	if [ -x "$2" ]; then
+		check "$1" "$2"
+		return
 	fi
+	for i in 1 2 3; do
+		ktap_skip "$1: usage" "$3"
+	done
+}
+
+for s in $SCRIPTS; do
+	check_if "$s" "$SRCTREE/$s" "no $SRCTREE/$s here (an installed suite)"
 done
 for t in $TOOLS; do
-	if [ -x "$t" ]; then
-		check "${t##*/}" "$t"
-	else
-		for i in 1 2 3; do
-			ktap_skip "${t##*/}: usage" "not built: $t (run make)"
-		done
-	fi
+	check_if "${t##*/}" "$t" "not built: $t (run make)"
 done
 
 ktap_finish
