@@ -410,22 +410,36 @@ void BPF_STRUCT_OPS(reflex_enqueue, struct task_struct *p, u64 enq_flags)
 	}
 }
 
+static bool cpu_is_offline(s32 cpu)
+{
+	struct reflex_cpu_state *cs;
+
+	cs = bpf_map_lookup_percpu_elem(&cpu_state, &zero, cpu);
+	return cs && cs->offline;
+}
+
 /*
  * The starvation guard: every starve_ns / 4, one CPU looks at the tasks at
- * the back of each LLC's queue (where the largest deadlines are) and
- * moves one that has waited starve_ns or longer, and may run here, to its
- * own local queue.  Returns whether it moved one.  Where the queues cannot
- * be iterated (see reflex.bpf.h) the guard is off and the bounded queue
- * keys alone keep every task moving.
+ * the back of each LLC's queue (where the largest deadlines are) and moves
+ * every one that has waited starve_ns or longer to the local queue of the
+ * CPU it last ran on (the move kicks that CPU), or to this CPU's if it may
+ * not run there or that CPU is offline.  So a backlog of starved tasks is
+ * cleared in one scan, not one task per scan, and a task allowed on one
+ * CPU is served even when that CPU never dispatches because its local
+ * queue never empties.  Where the queues cannot be iterated (see
+ * reflex.bpf.h) the guard is off and the bounded queue keys alone keep
+ * every task moving.  Nothing is carried from one task to the next but
+ * the count: more makes the loop too complex for the verifier.
  */
 static u64 last_starve_scan;
 
-static bool rescue_starved_in(u64 dsq, const struct reflex_settings *set,
+static void rescue_starved_in(u64 dsq, const struct reflex_settings *set,
 			      u64 now)
 {
-	s32 this_cpu = bpf_get_smp_processor_id();
+	s32 this_cpu = bpf_get_smp_processor_id(), cpu;
 	struct task_struct *p;
 	int n = 0;
+	u64 to;
 
 	bpf_for_each(scx_dsq, p, dsq, SCX_DSQ_ITER_REV) {
 		struct reflex_task_ctx *tctx;
@@ -437,17 +451,20 @@ static bool rescue_starved_in(u64 dsq, const struct reflex_settings *set,
 		if (!tctx || (s64)(now - tctx->enq_ns) < (s64)set->starve_ns)
 			continue;
 		/* Moving a task where it may not run is a scheduler error. */
-		if (!bpf_cpumask_test_cpu(this_cpu, p->cpus_ptr))
+		cpu = scx_bpf_task_cpu(p);
+		if (cpu != this_cpu && bpf_cpumask_test_cpu(cpu, p->cpus_ptr) &&
+		    !cpu_is_offline(cpu))
+			to = SCX_DSQ_LOCAL_ON | cpu;
+		else if (bpf_cpumask_test_cpu(this_cpu, p->cpus_ptr))
+			to = SCX_DSQ_LOCAL;
+		else
 			continue;
-		if (scx_bpf_dsq_move(BPF_FOR_EACH_ITER, p, SCX_DSQ_LOCAL, 0)) {
+		if (scx_bpf_dsq_move(BPF_FOR_EACH_ITER, p, to, 0))
 			stat_inc(starved);
-			return true;
-		}
 	}
-	return false;
 }
 
-static bool rescue_starved(const struct reflex_settings *set)
+static void rescue_starved(const struct reflex_settings *set)
 {
 	u64 now = bpf_ktime_get_ns(), last = last_starve_scan;
 	u32 l, nr = nr_llcs;
@@ -455,12 +472,9 @@ static bool rescue_starved(const struct reflex_settings *set)
 	if (!bpf_ksym_exists(bpf_iter_scx_dsq_new) ||
 	    (s64)(now - last) < (s64)(set->starve_ns / 4) ||
 	    !__sync_bool_compare_and_swap(&last_starve_scan, last, now))
-		return false;
-	bpf_for(l, 0, nr < REFLEX_MAX_LLCS ? nr : REFLEX_MAX_LLCS) {
-		if (rescue_starved_in(llc_dsq(l), set, now))
-			return true;
-	}
-	return false;
+		return;
+	bpf_for(l, 0, nr < REFLEX_MAX_LLCS ? nr : REFLEX_MAX_LLCS)
+		rescue_starved_in(llc_dsq(l), set, now);
 }
 
 /*
@@ -477,14 +491,6 @@ static bool rescue_starved(const struct reflex_settings *set)
  * none had seen.
  */
 static u64 offline_seq, stranded_seq;
-
-static bool cpu_is_offline(s32 cpu)
-{
-	struct reflex_cpu_state *cs;
-
-	cs = bpf_map_lookup_percpu_elem(&cpu_state, &zero, cpu);
-	return cs && cs->offline;
-}
 
 /*
  * Move the tasks of queue @dsq whose CPU is offline; how many.  *@more: a
@@ -559,7 +565,9 @@ void BPF_STRUCT_OPS(reflex_dispatch, s32 cpu, struct task_struct *prev)
 							 &fb, true);
 	u32 nr = nr_llcs, l = cpu_llc_of(cpu), i;
 
-	if (move_stranded(cpu) || rescue_starved(set) || drain_down_llcs())
+	/* Starved tasks first; this CPU then takes its next task as usual. */
+	rescue_starved(set);
+	if (move_stranded(cpu) || drain_down_llcs())
 		return;
 	if (scx_bpf_dsq_move_to_local(llc_dsq(l))) {
 		stat_inc(dispatch_shared);
