@@ -35,6 +35,7 @@
 #include <bpf/bpf.h>
 
 #include <reflex/abi.h>
+#include "args.h"
 #include "gamesock.h"
 #include "pins.h"
 #include "proc.h"
@@ -287,12 +288,7 @@ int main(int argc, char **argv)
 		case 'a': any_user = true; break;
 		case 'h': usage(); return 0;
 		case 'V': printf("%s %s\n", prog_name, REFLEX_VERSION); return 0;
-		case ':':
-			reflex_fail("see --help", "%s needs a value", argv[optind - 1]);
-			return 2;
-		default:
-			reflex_fail("see --help", "unknown option '%s'", argv[optind - 1]);
-			return 2;
+		default: return reflex_arg_refused(c, argv, opts);
 		}
 	}
 	if (optind != argc) {
