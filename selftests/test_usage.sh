@@ -11,7 +11,7 @@
 . "$(dirname "$0")/lib.sh"
 
 SCRIPTS="pin/scx_reflex pin/pin.sh pin/unpin.sh scripts/run scripts/install-deps
-	vm/vmtest vm/fetch-kernel vm/mkroot bench/run-gaming
+	vm/vmtest vm/fetch-kernel vm/build-kernel vm/mkroot bench/run-gaming
 	bench/run-input-latency bench/run-ringbuf bench/slow-share selftests/check.sh"
 TOOLS="$LOADER $STATUS $STATS $EVENTS $GAME $TUNE $OBJTREE/tools/reflex-gamed"
 
