@@ -142,16 +142,52 @@ __hidden void task_info_update(struct task_struct *p,
 	ti->nr_preempted += preempts;
 }
 
+/*
+ * Without scx_bpf_select_cpu_and() (before 6.16; compat.bpf.h): in
+ * ops.select_cpu, when any CPU of @p's will do, the kernel's own choice,
+ * scx_bpf_select_cpu_dfl(); otherwise @prev_cpu if it is in @mask and
+ * idle, then a whole idle core in @mask, then any idle CPU in it.  What
+ * that loses against the kernel's choice within @mask is the nearness to
+ * @prev_cpu beyond its own core.  @wake_flags is 0 outside ops.select_cpu
+ * (every caller passes 0 there) and never 0 in it (the kernel calls
+ * select_cpu only for SCX_WAKE_TTWU and SCX_WAKE_FORK), and
+ * scx_bpf_select_cpu_dfl() is callable only there.
+ */
+static s32 select_idle_compat(struct task_struct *p, s32 prev_cpu,
+			      u64 wake_flags, const struct cpumask *mask)
+{
+	bool is_idle = false;
+	s32 cpu;
+
+	if (wake_flags && mask == p->cpus_ptr) {
+		cpu = scx_bpf_select_cpu_dfl(p, prev_cpu, wake_flags, &is_idle);
+		return is_idle ? cpu : -1;
+	}
+	if (bpf_cpumask_test_cpu(prev_cpu, mask) &&
+	    scx_bpf_test_and_clear_cpu_idle(prev_cpu))
+		return prev_cpu;
+	cpu = scx_bpf_pick_idle_cpu(mask, SCX_PICK_IDLE_CORE);
+	if (cpu >= 0)
+		return cpu;
+	return scx_bpf_pick_idle_cpu(mask, 0);
+}
+
+/*
+ * An idle CPU in @mask (a subset of @p's), claimed for @p; -1 if none.
+ * @wake_flags: select_cpu's, or 0 in any other op.
+ */
 __hidden s32 select_idle_in(struct task_struct *p, s32 prev_cpu,
 			    u64 wake_flags, const struct cpumask *mask)
 {
-	return scx_bpf_select_cpu_and(p, prev_cpu, wake_flags, mask, 0);
+	if (bpf_ksym_exists(scx_bpf_select_cpu_and))
+		return scx_bpf_select_cpu_and(p, prev_cpu, wake_flags, mask, 0);
+	return select_idle_compat(p, prev_cpu, wake_flags, mask);
 }
 
 /* An idle CPU @p may run on, anywhere, claimed for it; -1 if none. */
 static s32 pick_idle_any(struct task_struct *p, s32 prev_cpu, u64 wake_flags)
 {
-	return scx_bpf_select_cpu_and(p, prev_cpu, wake_flags, p->cpus_ptr, 0);
+	return select_idle_in(p, prev_cpu, wake_flags, p->cpus_ptr);
 }
 
 /*
@@ -430,11 +466,16 @@ static bool cpu_is_offline(s32 cpu)
  * reflex.bpf.h) the guard is off and the bounded queue keys alone keep
  * every task moving.  Nothing is carried from one task to the next but
  * the count: more makes the loop too complex for the verifier.
+ *
+ * The two queue scans, rescue_starved_in() and move_stranded_in(), are
+ * global functions: the verifier checks each once, on its own, instead of
+ * in every state of the dispatch path that calls it.  Inlined, their
+ * iterator loops inside the loop over LLCs leave more branches pending at
+ * once than it allows (8192).
  */
 static u64 last_starve_scan;
 
-static void rescue_starved_in(u64 dsq, const struct reflex_settings *set,
-			      u64 now)
+__noinline void rescue_starved_in(u64 dsq, u64 starve_ns, u64 now)
 {
 	s32 this_cpu = bpf_get_smp_processor_id(), cpu;
 	struct task_struct *p;
@@ -448,7 +489,7 @@ static void rescue_starved_in(u64 dsq, const struct reflex_settings *set,
 			break;
 		tctx = task_ctx_get(p, false);
 		/* enq_ns may be newer than now: another CPU wrote it since */
-		if (!tctx || (s64)(now - tctx->enq_ns) < (s64)set->starve_ns)
+		if (!tctx || (s64)(now - tctx->enq_ns) < (s64)starve_ns)
 			continue;
 		/* Moving a task where it may not run is a scheduler error. */
 		cpu = scx_bpf_task_cpu(p);
@@ -474,7 +515,7 @@ static void rescue_starved(const struct reflex_settings *set)
 	    !__sync_bool_compare_and_swap(&last_starve_scan, last, now))
 		return;
 	bpf_for(l, 0, nr < REFLEX_MAX_LLCS ? nr : REFLEX_MAX_LLCS)
-		rescue_starved_in(llc_dsq(l), set, now);
+		rescue_starved_in(llc_dsq(l), set->starve_ns, now);
 }
 
 /*
@@ -496,9 +537,10 @@ static u64 offline_seq, stranded_seq;
  * Move the tasks of queue @dsq whose CPU is offline; how many.  *@more: a
  * task could not be moved.  The whole queue is looked at (the iterator
  * sees only the tasks queued when it began, so it ends); this runs only
- * after a CPU went offline, until a scan finds none.
+ * after a CPU went offline, until a scan finds none.  Global, like
+ * rescue_starved_in(), so @more may be NULL to the verifier.
  */
-static u32 move_stranded_in(u64 dsq, s32 this_cpu, bool *more)
+__noinline u32 move_stranded_in(u64 dsq, s32 this_cpu, bool *more)
 {
 	struct task_struct *p;
 	u32 moved = 0;
@@ -514,7 +556,7 @@ static u32 move_stranded_in(u64 dsq, s32 this_cpu, bool *more)
 			to = SCX_DSQ_LOCAL;
 		if (scx_bpf_dsq_move(BPF_FOR_EACH_ITER, p, to, 0))
 			moved++;
-		else
+		else if (more)
 			*more = true;
 	}
 	return moved;

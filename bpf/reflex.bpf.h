@@ -73,32 +73,21 @@
 /* ---- kfuncs -------------------------------------------------------------- */
 
 /*
- * Every kfunc here but one is callable on every supported kernel, so it is
- * not weak: a kernel without it fails at load time, naming it.  A kfunc
- * only some kernels offer is __weak and guarded with bpf_ksym_exists():
- * libbpf leaves it unbound where the kernel lacks it or shows another
- * prototype.  That one is bpf_iter_scx_dsq_new(), which Debian's 7.1
- * kernels show only with its implicit `aux` argument.
+ * Every kfunc here is callable on every supported kernel, so it is not
+ * weak: a kernel without it fails at load time, naming it.  A kfunc only
+ * some kernels offer is __weak and guarded with bpf_ksym_exists(): libbpf
+ * leaves it unbound where the kernel lacks it or shows another prototype.
+ * bpf_iter_scx_dsq_new() is one (Debian's 7.1 kernels show it only with
+ * its implicit `aux` argument); those renamed or added since 6.12 are in
+ * compat.bpf.h.
  */
 s32 scx_bpf_create_dsq(u64 dsq_id, s32 node) __ksym;
-void scx_bpf_dsq_insert(struct task_struct *p, u64 dsq_id, u64 slice,
-			u64 enq_flags) __ksym;
-void scx_bpf_dsq_insert_vtime(struct task_struct *p, u64 dsq_id, u64 slice,
-			      u64 vtime, u64 enq_flags) __ksym;
-bool scx_bpf_dsq_move_to_local(u64 dsq_id) __ksym;
-s32 scx_bpf_select_cpu_and(struct task_struct *p, s32 prev_cpu,
-			   u64 wake_flags, const struct cpumask *cpus_allowed,
-			   u64 flags) __ksym;
 s32 scx_bpf_task_cpu(const struct task_struct *p) __ksym;
 u32 scx_bpf_nr_cpu_ids(void) __ksym;
 int bpf_iter_scx_dsq_new(struct bpf_iter_scx_dsq *it, u64 dsq_id,
 			 u64 flags) __ksym __weak;
 struct task_struct *bpf_iter_scx_dsq_next(struct bpf_iter_scx_dsq *it) __ksym;
 void bpf_iter_scx_dsq_destroy(struct bpf_iter_scx_dsq *it) __ksym;
-bool scx_bpf_dsq_move(struct bpf_iter_scx_dsq *it__iter, struct task_struct *p,
-		      u64 dsq_id, u64 enq_flags) __ksym;
-bool scx_bpf_task_set_slice(struct task_struct *p, u64 slice) __ksym;
-u64 scx_bpf_now(void) __ksym;
 bool bpf_cpumask_test_cpu(u32 cpu, const struct cpumask *cpumask) __ksym;
 struct bpf_cpumask *bpf_cpumask_create(void) __ksym;
 void bpf_cpumask_release(struct bpf_cpumask *cpumask) __ksym;
@@ -110,6 +99,8 @@ const struct cpumask *scx_bpf_get_online_cpumask(void) __ksym;
 void scx_bpf_put_cpumask(const struct cpumask *cpumask) __ksym;
 void scx_bpf_error_bstr(char *fmt, unsigned long long *data,
 			u32 data__sz) __ksym;
+
+#include "compat.bpf.h"
 
 /*
  * An op of struct sched_ext_ops, as program @name.  The loader puts the
@@ -155,12 +146,10 @@ void scx_bpf_error_bstr(char *fmt, unsigned long long *data,
 #define REFLEX_SOFTIRQ_OFFSET	0x00000100
 #define REFLEX_IRQ_NMI_MASK	0x7fff0000
 
-extern const int __preempt_count __ksym;
-
 /* Like the kernel's in_task(): not in an interrupt or serving a softirq. */
 static __always_inline bool in_task_context(void)
 {
-	int pc = *(int *)bpf_this_cpu_ptr(&__preempt_count);
+	int pc = reflex_preempt_count();
 
 	return !(pc & (REFLEX_IRQ_NMI_MASK | REFLEX_SOFTIRQ_OFFSET));
 }
