@@ -112,10 +112,13 @@ static int set_int(struct ops_value *v, const char *name, __u64 val)
 
 static int set_data_members(struct ops_value *v)
 {
-	static const char *const flag_names[] = {
-#define FLAG_NAME(f) #f,
-		REFLEX_OPS_FLAGS(FLAG_NAME)
-#undef FLAG_NAME
+	static const struct {
+		const char *name;
+		bool needed;
+	} ops_flags[] = {
+#define OPS_FLAG(f, needed) { #f, needed },
+		REFLEX_OPS_FLAGS(OPS_FLAG)
+#undef OPS_FLAG
 	};
 	const struct btf_member *m = member(v, "name");
 	const struct btf_type *t = m ? resolve(v->btf, m->type) : NULL;
@@ -131,15 +134,19 @@ static int set_data_members(struct ops_value *v)
 	}
 	memcpy(member_ptr(v, m), REFLEX_OPS_NAME, sizeof(REFLEX_OPS_NAME));
 
-	for (i = 0; i < sizeof(flag_names) / sizeof(flag_names[0]); i++) {
-		if (reflex_btf_enum_value(v->btf, "scx_ops_flags",
-					  flag_names[i], &bit)) {
+	for (i = 0; i < sizeof(ops_flags) / sizeof(ops_flags[0]); i++) {
+		if (!reflex_btf_enum_value(v->btf, "scx_ops_flags",
+					   ops_flags[i].name, &bit)) {
+			flags |= bit;
+		} else if (ops_flags[i].needed) {
 			reflex_fail("scx_reflex needs a newer kernel (see README.md)",
 				    "this kernel does not know sched_ext flag %s",
-				    flag_names[i]);
+				    ops_flags[i].name);
 			return -1;
+		} else {
+			note("this kernel has no sched_ext flag %s; attaching without it (Documentation/compat.rst)",
+			     ops_flags[i].name);
 		}
-		flags |= bit;
 	}
 	if (set_int(v, "flags", flags) ||
 	    set_int(v, "timeout_ms", REFLEX_OPS_TIMEOUT_MS))

@@ -33,11 +33,16 @@
 #define REFLEX_OPS_PROG_PREFIX	"reflex_"	/* progs/reflex_<member> */
 #define REFLEX_OPS_TIMEOUT_MS	5000		/* watchdog: kernel max 30000 */
 /*
- * Queued wakeups: enqueue may run on the wakee's CPU without a preceding
- * select_cpu; reflex_enqueue() looks for an idle CPU itself, so it copes.
+ * X(flag, needed): a flag the kernel lacks fails the attach if needed,
+ * else it is left out and the loader says so.
+ *
+ * Queued wakeups (not in 6.12): enqueue may run on the wakee's CPU
+ * without a preceding select_cpu; reflex_enqueue() looks for an idle CPU
+ * itself, so it copes.  Without the flag every wakeup goes through
+ * select_cpu.
  */
 #define REFLEX_OPS_FLAGS(X)				\
-	X(SCX_OPS_ALLOW_QUEUED_WAKEUP)
+	X(SCX_OPS_ALLOW_QUEUED_WAKEUP, false)
 
 /* Pinned map names (maps/<name>); at most 15 characters each. */
 #define REFLEX_MAP_STATS	"stats"
