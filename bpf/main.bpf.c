@@ -471,14 +471,17 @@ static bool cpu_is_offline(s32 cpu)
  * global functions: the verifier checks each once, on its own, instead of
  * in every state of the dispatch path that calls it.  Inlined, their
  * iterator loops inside the loop over LLCs leave more branches pending at
- * once than it allows (8192).
+ * once than it allows (8192).  Both return a number: 6.12 takes no global
+ * function that returns void.
  */
 static u64 last_starve_scan;
 
-__noinline void rescue_starved_in(u64 dsq, u64 starve_ns, u64 now)
+/* Returns how many tasks it moved. */
+__noinline u32 rescue_starved_in(u64 dsq, u64 starve_ns, u64 now)
 {
 	s32 this_cpu = bpf_get_smp_processor_id(), cpu;
 	struct task_struct *p;
+	u32 moved = 0;
 	int n = 0;
 	u64 to;
 
@@ -501,21 +504,24 @@ __noinline void rescue_starved_in(u64 dsq, u64 starve_ns, u64 now)
 		else
 			continue;
 		if (scx_bpf_dsq_move(BPF_FOR_EACH_ITER, p, to, 0))
-			stat_inc(starved);
+			moved++;
 	}
+	return moved;
 }
 
 static void rescue_starved(const struct reflex_settings *set)
 {
 	u64 now = bpf_ktime_get_ns(), last = last_starve_scan;
-	u32 l, nr = nr_llcs;
+	u32 l, nr = nr_llcs, moved = 0;
 
 	if (!bpf_ksym_exists(bpf_iter_scx_dsq_new) ||
 	    (s64)(now - last) < (s64)(set->starve_ns / 4) ||
 	    !__sync_bool_compare_and_swap(&last_starve_scan, last, now))
 		return;
 	bpf_for(l, 0, nr < REFLEX_MAX_LLCS ? nr : REFLEX_MAX_LLCS)
-		rescue_starved_in(llc_dsq(l), set->starve_ns, now);
+		moved += rescue_starved_in(llc_dsq(l), set->starve_ns, now);
+	if (moved)
+		stat_add(starved, moved);
 }
 
 /*

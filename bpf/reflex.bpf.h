@@ -336,8 +336,12 @@ __hidden u32 game_now(u64 now);
 /*
  * topology.bpf.c: at init, place each CPU (whether @online now) in its
  * LLC; then, with every CPU below @nr_cpus placed, finish: 0 or -errno.
+ * topo_add_cpu() is global, not __hidden: the verifier checks it once, not
+ * in each turn of ops.init's loop over the CPUs, which on 6.12 passes its
+ * limit of a million instructions; and it returns 0, since 6.12 takes no
+ * global function that returns void.
  */
-__hidden void topo_add_cpu(s32 cpu, bool online);
+s32 topo_add_cpu(s32 cpu, bool online);
 __hidden s32 topo_finish(u32 nr_cpus);
 /* ... count @cpu in or out of its LLC's online CPUs. */
 __hidden void topo_cpu_online(s32 cpu);

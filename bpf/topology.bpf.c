@@ -230,7 +230,7 @@ static void llc_count_online(u32 l, s32 cpu)
 		e->cache_kib = llc_cache_kib(cpu);
 }
 
-__hidden void topo_add_cpu(s32 cpu, bool online)
+__noinline s32 topo_add_cpu(s32 cpu, bool online)
 {
 	u32 key = cpu, n = nr_seen, l = LLC_NONE;
 	struct reflex_llc *e;
@@ -243,9 +243,10 @@ __hidden void topo_add_cpu(s32 cpu, bool online)
 	bpf_map_update_elem(&cpu_llc, &key, &l, BPF_ANY);
 	e = llc_get(l);
 	if (!e)
-		return;
+		return 0;
 	e->nr_cpus++;
 	llc_count_online(l, cpu);
+	return 0;
 }
 
 __hidden s32 topo_finish(u32 nr_cpus)
