@@ -100,6 +100,16 @@ make_pin()
 	fi
 }
 
+# Load the drivers named, as modprobe takes them.  A kernel built without
+# module support (no /proc/modules; the 6.12 test kernel) has built in
+# whatever drivers it has: there is nothing to load, and a missing one
+# shows when the test opens its device.
+load_drivers()
+{
+	[ -e /proc/modules ] || return 0
+	modprobe -a "$@"
+}
+
 scx_state()
 {
 	cat "$SCX_SYSFS/state" 2>/dev/null

@@ -19,8 +19,8 @@ trap 'rm -rf "$tmp"; kill $(jobs -p) 2>/dev/null' EXIT
 ktap_plan 25
 kmsg_mark
 
-ktap_check "modprobe virtio-gpu vgem snd-dummy uinput evdev" \
-	modprobe -a virtio-gpu vgem snd-dummy uinput evdev
+ktap_check "load virtio-gpu vgem snd-dummy uinput evdev" \
+	load_drivers virtio-gpu vgem snd-dummy uinput evdev
 [ -e "$PIN_ROOT" ] && reflex_unpin >/dev/null
 ktap_check "make pin" reflex_pin
 

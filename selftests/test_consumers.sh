@@ -17,7 +17,7 @@ trap 'rm -rf "$tmp"; consumer_kill; kill $(jobs -p) 2>/dev/null' EXIT
 
 ktap_plan 11
 
-ktap_check "modprobe uinput evdev" modprobe -a uinput evdev
+ktap_check "load uinput evdev" load_drivers uinput evdev
 [ -e "$PIN_ROOT" ] && reflex_unpin >/dev/null
 ktap_check "make pin" reflex_pin
 

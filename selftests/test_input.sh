@@ -31,7 +31,7 @@ trap cleanup EXIT
 
 ktap_plan 25
 
-ktap_check "modprobe uinput evdev" modprobe -a uinput evdev
+ktap_check "load uinput evdev" load_drivers uinput evdev
 [ -e "$PIN_ROOT" ] && reflex_unpin >/dev/null
 ktap_check "make pin" reflex_pin
 

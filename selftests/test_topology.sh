@@ -82,7 +82,7 @@ ktap_result "$([ $ok = 0 ] && [ "$(llc_field 0 nr_llcs)" = "$nr" ]; echo $?)" \
 	"maps/llcs has the $nr LLCs of sysfs: lowest CPU, CPUs, KiB ($(printf '%s\n' "$llcs" | xargs))"
 
 # The game on its LLC while every CPU is busy.
-modprobe -q -a uinput evdev vgem 2>/dev/null
+load_drivers -q uinput evdev vgem 2>/dev/null
 game_args=(-f 120 -d 600 -w 30)
 [ -e /dev/uinput ] || game_args+=(-n)
 timeout -k 10 600 stress-ng -q -t 600 -c "$(nproc)" &

@@ -20,7 +20,7 @@ ROUNDS=15
 
 ktap_plan 11
 
-ktap_check "modprobe uinput evdev" modprobe -a uinput evdev
+ktap_check "load uinput evdev" load_drivers uinput evdev
 [ -e "$PIN_ROOT" ] && reflex_unpin >/dev/null
 ktap_check "make pin" reflex_pin
 enable_seq=$(cat "$SCX_SYSFS/enable_seq")
