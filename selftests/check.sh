@@ -19,6 +19,11 @@
 #   for the oldest and newest kernel whose modules left the mirror
 #   (fetch-kernel -B), in a module-free guest that can suspend (vmtest -S):
 #     vm[K,smp2,nomod]       pin, stress, sleeper, exit and suspend at 2 vCPUs
+#   for the 6.12 test kernel (vm/build-kernel builds it, once per cache),
+#   module-free with its drivers built in:
+#     vm[6.12.N-reflex-H,smp2,nomod]
+#                            those but suspend, and the input, class and
+#                            tunables tests
 #
 # The oldest kernel's guests run `make -C selftests run_tests` in the
 # source tree; the newest's run the suite installed with `make -C selftests
@@ -28,7 +33,9 @@
 #
 # env: SRCTREE, OBJTREE (set by the Makefile); KERNELS (default "oldest
 #      newest"), NOMOD_KERNELS (default "oldest newest"; "" for none):
-#      fetch-kernel names or ABIs such as 7.3.4+deb13; CHECK_JOBS
+#      fetch-kernel names or ABIs such as 7.3.4+deb13; BUILT_KERNEL
+#      (default 6.12, the kernel vm/build-kernel builds; "" for none);
+#      CHECK_JOBS
 #
 # Exit status: 0 if every run passed, 1 otherwise.  --help says all this
 # in short.
@@ -49,6 +56,8 @@ usage()
 	  KERNELS           kernels with modules (default "oldest newest")
 	  NOMOD_KERNELS     kernels without modules (default "oldest newest";
 	                    "" for none)
+	  BUILT_KERNEL      6.12 (default): also the kernel vm/build-kernel
+	                    builds from Debian's linux-source-6.12; "" for none
 	  CHECK_JOBS        runs at a time (default: the number of CPUs)
 
 	Exit status: 0 if every run passed, 1 otherwise, 2 for a usage error.
@@ -67,6 +76,11 @@ SRCTREE=${SRCTREE:-$(cd "$here/.." && pwd)}
 OBJTREE=${OBJTREE:-$SRCTREE}
 KERNELS=${KERNELS:-oldest newest}
 NOMOD_KERNELS=${NOMOD_KERNELS-oldest newest}
+BUILT_KERNEL=${BUILT_KERNEL-6.12}
+case $BUILT_KERNEL in
+""|6.12) ;;
+*) echo "check.sh: BUILT_KERNEL is 6.12 or empty, not '$BUILT_KERNEL'; see selftests/check.sh --help" >&2; exit 2 ;;
+esac
 vm=$SRCTREE/vm
 logs=$OBJTREE/selftests/logs
 TIMEOUT=$(sed -n 's/^timeout=//p' "$here/settings")
@@ -74,6 +88,11 @@ TIMEOUT=$(sed -n 's/^timeout=//p' "$here/settings")
 # The tests a kernel without its modules (uinput, DRM, sound) can run, at
 # 2 vCPUs; 2 vCPUs, the smallest machine, are tested there.
 SMALL="test_pin.sh test_stress.sh test_sleeper.sh test_exit.sh"
+# The 6.12 test kernel has its drivers built in: the input, class and
+# tunables tests run there too.  Not the suspend test: under qemu that kernel does not
+# come back from suspend to RAM, with or without scx_reflex
+# (Documentation/compat.rst).
+BUILT="$SMALL test_input.sh test_classes.sh test_tunables.sh"
 # The tests of a large machine with two LLCs, at 16 vCPUs; the first of
 # them needs two LLCs and runs only there.
 LARGE_ONLY="test_topology.sh"
@@ -99,8 +118,9 @@ run_host()
 		O="$OBJTREE"
 }
 
-# One guest: KIND is mod, nomod or 2llc (with modules, two LLCs), the
-# rest of the arguments its command.
+# One guest: KIND is mod, nomod, built (module-free, vm/build-kernel's
+# kernel) or 2llc (with modules, two LLCs), the rest of the arguments its
+# command.
 run_guest()	# run_guest N KIND KERNEL SMP NR_TESTS COMMAND...
 {
 	local i=$1 kind=$2 kernel=$3 smp=$4 nr=$5 kdir label
@@ -108,11 +128,19 @@ run_guest()	# run_guest N KIND KERNEL SMP NR_TESTS COMMAND...
 
 	shift 5
 	case $kind in
-	nomod) fetch=(-B); tag=,nomod; opts=(-S -I "$OBJTREE/selftests/install") ;;
+	nomod|built) tag=,nomod; opts=(-S -I "$OBJTREE/selftests/install") ;;
 	2llc) tag=,2llc; opts=(-L) ;;
 	esac
 	echo "vm[$kernel,smp$smp$tag]" > "$tmp/$i.name"
-	kdir=$("$vm/fetch-kernel" "${fetch[@]}" "$kernel") || {
+	case $kind in
+	built)
+		kdir=$("$vm/build-kernel") || {
+			echo "cannot build the $kernel test kernel (vm/build-kernel, above)"
+			return 1
+		} ;;
+	nomod) kdir=$("$vm/fetch-kernel" -B "$kernel") ;;
+	*) kdir=$("$vm/fetch-kernel" "$kernel") ;;
+	esac || {
 		echo "cannot fetch kernel '$kernel'"
 		return 1
 	}
@@ -148,6 +176,10 @@ installed="make -s --no-print-directory -C selftests O=$OBJTREE install INSTALL_
 
 # The runs, longest first, so that JOBS at a time finish about together.
 runs=()
+ks=$OBJTREE/selftests/install
+if [ -n "$BUILT_KERNEL" ]; then
+	runs+=("run_guest @ built $BUILT_KERNEL 2 $(echo $BUILT | wc -w) \"$ks/kselftest/runner.sh $ks/scx_reflex scx_reflex $BUILT\"")
+fi
 newest=${KERNELS##* }
 if [ -n "$newest" ]; then
 	runs+=("run_guest @ 2llc $newest 16 $(echo $LARGE | wc -w) \"$in_tree TEST_GEN_PROGS= TEST_PROGS='$LARGE'\"")
@@ -162,11 +194,10 @@ for k in $KERNELS; do
 	first=0
 done
 runs+=("run_host @")
-ks=$OBJTREE/selftests/install
 for k in $NOMOD_KERNELS; do
 	runs+=("run_guest @ nomod $k 2 $((nr_small + 1)) \"$ks/kselftest/runner.sh $ks/scx_reflex scx_reflex $SMALL test_suspend.sh\"")
 done
-if [ -n "$NOMOD_KERNELS" ]; then
+if [ -n "$NOMOD_KERNELS$BUILT_KERNEL" ]; then
 	rm -rf "$OBJTREE/selftests/install"
 	make -s --no-print-directory -C "$here" O="$OBJTREE" install \
 		INSTALL_PATH="$OBJTREE/selftests/install" >/dev/null ||
