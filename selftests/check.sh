@@ -32,10 +32,10 @@
 # host.  The guests' console logs are kept in $OBJTREE/selftests/logs/.
 #
 # env: SRCTREE, OBJTREE (set by the Makefile); KERNELS (default "oldest
-#      newest"), NOMOD_KERNELS (default "oldest newest"; "" for none):
-#      fetch-kernel names or ABIs such as 7.3.4+deb13; BUILT_KERNEL
-#      (default 6.12, the kernel vm/build-kernel builds; "" for none);
-#      CHECK_JOBS
+#      newest"; "" for none), NOMOD_KERNELS (default "oldest newest"; ""
+#      for none): fetch-kernel names or ABIs such as 7.3.4+deb13;
+#      BUILT_KERNEL (default 6.12, the kernel vm/build-kernel builds; ""
+#      for none); CHECK_JOBS
 #
 # Exit status: 0 if every run passed, 1 otherwise.  --help says all this
 # in short.
@@ -53,7 +53,8 @@ usage()
 
 	Environment:
 	  SRCTREE, OBJTREE  the source and build trees ('make check' sets them)
-	  KERNELS           kernels with modules (default "oldest newest")
+	  KERNELS           kernels with modules (default "oldest newest";
+	                    "" for none)
 	  NOMOD_KERNELS     kernels without modules (default "oldest newest";
 	                    "" for none)
 	  BUILT_KERNEL      6.12 (default): also the kernel vm/build-kernel
@@ -74,7 +75,7 @@ esac
 here=$(cd "$(dirname "$0")" && pwd)
 SRCTREE=${SRCTREE:-$(cd "$here/.." && pwd)}
 OBJTREE=${OBJTREE:-$SRCTREE}
-KERNELS=${KERNELS:-oldest newest}
+KERNELS=${KERNELS-oldest newest}
 NOMOD_KERNELS=${NOMOD_KERNELS-oldest newest}
 BUILT_KERNEL=${BUILT_KERNEL-6.12}
 case $BUILT_KERNEL in
