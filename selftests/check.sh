@@ -90,9 +90,9 @@ TIMEOUT=$(sed -n 's/^timeout=//p' "$here/settings")
 # 2 vCPUs; 2 vCPUs, the smallest machine, are tested there.
 SMALL="test_pin.sh test_stress.sh test_sleeper.sh test_exit.sh"
 # The 6.12 test kernel has its drivers built in: the input, class and
-# tunables tests run there too.  Not the suspend test: under qemu that kernel does not
-# come back from suspend to RAM, with or without scx_reflex
-# (Documentation/compat.rst).
+# tunables tests run there too.  Not the suspend test: under qemu that
+# kernel does not come back from suspend to RAM, with or without
+# scx_reflex (Documentation/compat.rst).
 BUILT="$SMALL test_input.sh test_classes.sh test_tunables.sh"
 # The tests of a large machine with two LLCs, at 16 vCPUs; the first of
 # them needs two LLCs and runs only there.
@@ -134,15 +134,11 @@ run_guest()	# run_guest N KIND KERNEL SMP NR_TESTS COMMAND...
 	esac
 	echo "vm[$kernel,smp$smp$tag]" > "$tmp/$i.name"
 	case $kind in
-	built)
-		kdir=$("$vm/build-kernel") || {
-			echo "cannot build the $kernel test kernel (vm/build-kernel, above)"
-			return 1
-		} ;;
+	built) kdir=$("$vm/build-kernel") ;;
 	nomod) kdir=$("$vm/fetch-kernel" -B "$kernel") ;;
 	*) kdir=$("$vm/fetch-kernel" "$kernel") ;;
 	esac || {
-		echo "cannot fetch kernel '$kernel'"
+		echo "cannot get kernel '$kernel' (its error is above)"
 		return 1
 	}
 	label="vm[$(basename "$kdir" | sed 's/-amd64$//'),smp$smp$tag]"
