@@ -24,6 +24,7 @@ ktap_plan 7
 
 [ -e "$PIN_ROOT" ] && reflex_unpin >/dev/null
 ktap_check "make pin" reflex_pin
+kmsg_mark
 enable_seq=$(cat "$SCX_SYSFS/enable_seq")
 off=$(stat_sum cpu_offline)
 on=$(stat_sum cpu_online)
@@ -33,6 +34,8 @@ ktap_check "suspend to RAM, woken by the RTC 5 s later (rtcwake -m mem -s 5)" \
 	rtcwake -m mem -s 5
 ktap_result "$([ "$(scx_state)" = enabled ] && [ "$(scx_ops)" = reflex ]; echo $?)" \
 	"scx_reflex is the running scheduler after resume"
+# why the kernel ejected it, if it did
+kmsg_since | grep -E -A4 'sched_ext: .*(stall|disabled|exiting|error)' | sed 's/^/# /'
 ktap_result "$([ "$(cat "$SCX_SYSFS/enable_seq")" = "$enable_seq" ]; echo $?)" \
 	"it was never ejected and re-enabled (enable_seq unchanged)"
 kind=$(bpftool -j map dump pinned "$PIN_MAPS/exit_info" | jq '.[0].formatted.value.kind')
