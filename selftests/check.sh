@@ -10,10 +10,10 @@
 # when it is done, in the order below.
 #
 #   for the 6.12 test kernel (vm/build-kernel builds it, once per cache),
-#   module-free with its drivers built in, able to suspend (vmtest -S):
+#   module-free with its drivers built in:
 #     vm[6.12.N-reflex-H,smp4,nomod]
-#                            every test but those of the build tree, and
-#                            suspend, at 4 vCPUs
+#                            every test but those of the build tree, at
+#                            4 vCPUs; not suspend (Documentation/compat.rst)
 #   for the newest kernel with modules (fetch-kernel):
 #     vm[K,smp16,2llc]       the topology and stress tests at 16 vCPUs in
 #                            two last-level caches of SMT pairs (vmtest -L)
@@ -21,7 +21,7 @@
 #   host                     make -C selftests run_tests (on a kernel
 #                            without sched_ext its tests skip, saying so)
 #   for the oldest and newest kernel whose modules left the mirror
-#   (fetch-kernel -B), in a module-free guest that can suspend:
+#   (fetch-kernel -B), in a module-free guest that can suspend (vmtest -S):
 #     vm[K,smp2,nomod]       pin, stress, sleeper, exit and suspend at 2 vCPUs
 #
 # The oldest and the newest kernel get the whole suite; the kernels
@@ -181,7 +181,7 @@ installed="make -s --no-print-directory -C selftests O=$OBJTREE install INSTALL_
 runs=()
 ks=$OBJTREE/selftests/install
 if [ -n "$BUILT_KERNEL" ]; then
-	runs+=("run_guest @ built $BUILT_KERNEL 4 $((nr_inst + 1)) \"$ks/kselftest/runner.sh $ks/scx_reflex scx_reflex $inst test_suspend.sh\"")
+	runs+=("run_guest @ built $BUILT_KERNEL 4 $nr_inst \"$ks/kselftest/runner.sh $ks/scx_reflex scx_reflex $inst\"")
 fi
 newest=${KERNELS##* }
 if [ -n "$newest" ]; then
