@@ -155,6 +155,15 @@ run_guest()	# run_guest N KIND KERNEL SMP NR_TESTS COMMAND...
 		-D virtio-gpu-pci "${opts[@]}" -l "$logs/$label.console" -- "$@"
 }
 
+without()	# without WORDS EXCLUDED: the words of WORDS not in EXCLUDED
+{
+	local t
+
+	for t in $1; do
+		case " $2 " in *" $t "*) ;; *) echo "$t" ;; esac
+	done | xargs
+}
+
 subset()	# the run_kselftest.sh -t options for the tests given
 {
 	local t
@@ -167,12 +176,12 @@ subset()	# the run_kselftest.sh -t options for the tests given
 all=$(make -s --no-print-directory -C "$here" emit_tests | cut -d: -f2 | xargs)
 # The 4-vCPU guests have one LLC: the tests that need two run only in the
 # 16-vCPU guest, where they can pass, not skip.
-one_llc=$(for t in $all; do case " $LARGE_ONLY " in *" $t "*) ;; *) echo "$t" ;; esac; done | xargs)
-tree=$(for t in $one_llc; do case " $HOST_ONLY " in *" $t "*) ;; *) echo "$t" ;; esac; done | xargs)
+one_llc=$(without "$all" "$LARGE_ONLY")
+tree=$(without "$one_llc" "$HOST_ONLY")
 tree_progs=$(for t in $tree; do case $t in *.sh) echo "$t" ;; esac; done | xargs)
 nr_tree=$(echo $tree | wc -w)
 nr_small=$(echo $SMALL | wc -w)
-inst=$(for t in $one_llc; do case " $TREE_ONLY " in *" $t "*) ;; *) echo "$t" ;; esac; done | xargs)
+inst=$(without "$one_llc" "$TREE_ONLY")
 nr_inst=$(echo $inst | wc -w)
 in_tree="make -s --no-print-directory -C selftests O=$OBJTREE run_tests"
 installed="make -s --no-print-directory -C selftests O=$OBJTREE install INSTALL_PATH=/tmp/ks && /tmp/ks/run_kselftest.sh"
