@@ -29,7 +29,7 @@ LIB := $(objtree)/lib/libreflex.a
 LOADER := $(objtree)/loader/reflex-loader
 TOOLS := $(addprefix $(objtree)/tools/reflex-,status stats events game tune gamed)
 BENCH := $(addprefix $(objtree)/bench/,ringbuf input-latency game \
-	 uinput-inject drm-client)
+	 uinput-inject drm-client vcpu-gaps)
 BENCH_BPF := $(objtree)/bench/ringbuf.bpf.o
 PROGS := $(LOADER) $(TOOLS) $(BENCH)
 
