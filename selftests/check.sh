@@ -10,10 +10,10 @@
 # when it is done, in the order below.
 #
 #   for the 6.12 test kernel (vm/build-kernel builds it, once per cache),
-#   module-free with its drivers built in:
+#   module-free with its drivers built in, able to suspend (vmtest -S):
 #     vm[6.12.N-reflex-H,smp4,nomod]
-#                            every test but those of the build tree, at
-#                            4 vCPUs; not suspend (Documentation/compat.rst)
+#                            every test but those of the build tree, and
+#                            suspend, at 4 vCPUs
 #   for the newest kernel with modules (fetch-kernel):
 #     vm[K,smp16,2llc]       the topology and stress tests at 16 vCPUs in
 #                            two last-level caches of SMT pairs (vmtest -L)
@@ -190,7 +190,7 @@ installed="make -s --no-print-directory -C selftests O=$OBJTREE install INSTALL_
 runs=()
 ks=$OBJTREE/selftests/install
 if [ -n "$BUILT_KERNEL" ]; then
-	runs+=("run_guest @ built $BUILT_KERNEL 4 $nr_inst \"$ks/kselftest/runner.sh $ks/scx_reflex scx_reflex $inst\"")
+	runs+=("run_guest @ built $BUILT_KERNEL 4 $((nr_inst + 1)) \"$ks/kselftest/runner.sh $ks/scx_reflex scx_reflex $inst test_suspend.sh\"")
 fi
 newest=${KERNELS##* }
 if [ -n "$newest" ]; then
