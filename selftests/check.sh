@@ -14,6 +14,9 @@
 #     vm[6.12.N-reflex-H,smp4,nomod]
 #                            every test but those of the build tree, and
 #                            suspend, at 4 vCPUs
+#     vm[6.12.N-reflex-H,smp16,2llc,nomod]
+#                            the topology and stress tests at 16 vCPUs in
+#                            two LLCs, as for the newest kernel below
 #   for the newest kernel with modules (fetch-kernel):
 #     vm[K,smp16,2llc]       the topology and stress tests at 16 vCPUs in
 #                            two last-level caches of SMT pairs (vmtest -L)
@@ -125,8 +128,8 @@ run_host()
 }
 
 # One guest: KIND is mod, nomod, built (module-free, vm/build-kernel's
-# kernel) or 2llc (with modules, two LLCs), the rest of the arguments its
-# command.
+# kernel), 2llc (with modules, two LLCs) or built2llc (both), the rest of
+# the arguments its command.
 run_guest()	# run_guest N KIND KERNEL SMP NR_TESTS COMMAND...
 {
 	local i=$1 kind=$2 kernel=$3 smp=$4 nr=$5 kdir label
@@ -136,10 +139,11 @@ run_guest()	# run_guest N KIND KERNEL SMP NR_TESTS COMMAND...
 	case $kind in
 	nomod|built) tag=,nomod; opts=(-S -I "$OBJTREE/selftests/install") ;;
 	2llc) tag=,2llc; opts=(-L) ;;
+	built2llc) tag=,2llc,nomod; opts=(-L -I "$OBJTREE/selftests/install") ;;
 	esac
 	echo "vm[$kernel,smp$smp$tag]" > "$tmp/$i.name"
 	case $kind in
-	built) kdir=$("$vm/build-kernel") ;;
+	built|built2llc) kdir=$("$vm/build-kernel") ;;
 	nomod) kdir=$("$vm/fetch-kernel" -B "$kernel") ;;
 	*) kdir=$("$vm/fetch-kernel" "$kernel") ;;
 	esac || {
@@ -209,6 +213,10 @@ runs+=("run_host @")
 for k in $NOMOD_KERNELS; do
 	runs+=("run_guest @ nomod $k 2 $((nr_small + 1)) \"$ks/kselftest/runner.sh $ks/scx_reflex scx_reflex $SMALL test_suspend.sh\"")
 done
+# Last: on an empty cache it waits for the 6.12 build of the first run.
+if [ -n "$BUILT_KERNEL" ]; then
+	runs+=("run_guest @ built2llc $BUILT_KERNEL 16 $(echo $LARGE | wc -w) \"$ks/kselftest/runner.sh $ks/scx_reflex scx_reflex $LARGE\"")
+fi
 if [ -n "$NOMOD_KERNELS$BUILT_KERNEL" ]; then
 	rm -rf "$OBJTREE/selftests/install"
 	make -s --no-print-directory -C "$here" O="$OBJTREE" install \
