@@ -1,13 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vcpu-gaps - how long a CPU's clock jumps while a thread on it only reads
- * the clock: the time that CPU did not run at all.  For judging a latency
- * benchmark's harness, not a scheduler: run it on a CPU that nothing else
- * is allowed on (stress the others), and every gap it sees was the
- * machine's, not the kernel's.  Under qemu's TCG with one host thread for
- * all vCPUs (vm/vmtest -s or -i), the vCPUs take turns, and a wakeup that
- * is handled on one vCPU waits for the other vCPUs' turns when its own
- * ends midway.  Prints one JSON object; asserts nothing.
+ * the clock: time in which that thread did not run.  For judging a latency
+ * benchmark's harness, not a scheduler: run it on a CPU kept free of other
+ * load (stress the others).  A gap is then the machine's, or the kernel's
+ * if it switched away from the thread; it counts those switches
+ * (involuntary context switches), so that the two can be told apart.
+ * Under qemu's TCG with one host thread for all vCPUs (vm/vmtest -s or
+ * -i), the vCPUs take turns, and a wakeup that is handled on one vCPU
+ * waits for the other vCPUs' turns when its own ends midway.
+ *
+ * Prints one JSON object: the gaps, the share of the time lost to them,
+ * the involuntary switches meanwhile, the median and the longest gap (of
+ * the first 100000); asserts nothing.
  *
  * usage: vcpu-gaps [-c CPU] [-d SECONDS] [-g MICROSECONDS]
  *   -c  the CPU to spin on (default 0)
@@ -18,6 +23,7 @@
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -47,45 +53,67 @@ static void usage(const char *prog)
 	exit(2);
 }
 
+/* A whole number from @min to @max, or the usage. */
+static long number(const char *s, long min, long max, const char *prog)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	if (!*s || *end || v < min || v > max)
+		usage(prog);
+	return v;
+}
+
+static long involuntary_switches(void)
+{
+	struct rusage ru;
+
+	return getrusage(RUSAGE_THREAD, &ru) ? -1 : ru.ru_nivcsw;
+}
+
 int main(int argc, char **argv)
 {
-	long long end, t, prev, gap_ns = 100000, spent = 0;
-	int cpu = 0, secs = 2, n = 0, o;
+	long long start, end, t, prev, gap_ns = 100000, spent = 0;
+	long cpu = 0, secs = 2, n = 0, stored = 0, switches;
 	cpu_set_t set;
+	int o;
 
 	while ((o = getopt(argc, argv, "c:d:g:")) != -1) {
 		switch (o) {
-		case 'c': cpu = atoi(optarg); break;
-		case 'd': secs = atoi(optarg); break;
-		case 'g': gap_ns = atoll(optarg) * 1000; break;
+		case 'c': cpu = number(optarg, 0, CPU_SETSIZE - 1, argv[0]); break;
+		case 'd': secs = number(optarg, 1, 3600, argv[0]); break;
+		case 'g': gap_ns = number(optarg, 1, 1000000, argv[0]) * 1000LL; break;
 		default: usage(argv[0]);
 		}
 	}
-	if (cpu < 0 || secs < 1 || gap_ns < 1000)
-		usage(argv[0]);
 	CPU_ZERO(&set);
 	CPU_SET(cpu, &set);
 	if (sched_setaffinity(0, sizeof(set), &set)) {
-		fprintf(stderr, "vcpu-gaps: cannot pin to CPU %d: ", cpu);
+		fprintf(stderr, "vcpu-gaps: cannot pin to CPU %ld: ", cpu);
 		perror(NULL);
 		return 1;
 	}
-	prev = now_ns();
-	end = prev + secs * 1000000000LL;
-	while ((t = now_ns()) < end) {
-		if (t - prev >= gap_ns && n < MAX_GAPS) {
-			gaps[n++] = t - prev;
+	switches = involuntary_switches();
+	start = prev = now_ns();
+	end = start + secs * 1000000000LL;
+	do {
+		t = now_ns();
+		if (t - prev >= gap_ns) {
+			n++;
 			spent += t - prev;
+			if (stored < MAX_GAPS)
+				gaps[stored++] = t - prev;
 		}
 		prev = t;
-	}
-	qsort(gaps, n, sizeof(gaps[0]), cmp);
-	printf("{\"cpu\":%d,\"seconds\":%d,\"gap_us\":%lld,\"gaps\":%d,"
-	       "\"lost_share\":%.4f", cpu, secs, gap_ns / 1000, n,
-	       (double)spent / (secs * 1000000000.0));
-	if (n)
-		printf(",\"p50_us\":%.1f,\"max_us\":%.1f", gaps[n / 2] / 1000.0,
-		       gaps[n - 1] / 1000.0);
+	} while (t < end);
+	switches = involuntary_switches() - switches;
+	qsort(gaps, stored, sizeof(gaps[0]), cmp);
+	printf("{\"cpu\":%ld,\"seconds\":%ld,\"gap_us\":%lld,\"gaps\":%ld,"
+	       "\"lost_share\":%.4f,\"preempted\":%ld", cpu, secs,
+	       gap_ns / 1000, n, (double)spent / (t - start), switches);
+	if (stored)
+		printf(",\"p50_us\":%.1f,\"max_us\":%.1f",
+		       gaps[stored / 2] / 1000.0, gaps[stored - 1] / 1000.0);
 	printf("}\n");
 	return 0;
 }

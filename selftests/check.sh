@@ -10,13 +10,11 @@
 # when it is done, in the order below.
 #
 #   for the 6.12 test kernel (vm/build-kernel builds it, once per cache),
-#   module-free with its drivers built in, able to suspend (vmtest -S):
+#   module-free with its drivers built in:
 #     vm[6.12.N-reflex-H,smp4,nomod]
-#                            every test but those of the build tree, and
-#                            suspend, at 4 vCPUs
-#     vm[6.12.N-reflex-H,smp16,2llc,nomod]
-#                            the topology and stress tests at 16 vCPUs in
-#                            two LLCs, as for the newest kernel below
+#                            every test but those of the build tree and
+#                            the topology test, and suspend (vmtest -S),
+#                            at 4 vCPUs
 #   for the newest kernel with modules (fetch-kernel):
 #     vm[K,smp16,2llc]       the topology and stress tests at 16 vCPUs in
 #                            two last-level caches of SMT pairs (vmtest -L)
@@ -26,6 +24,11 @@
 #   for the oldest and newest kernel whose modules left the mirror
 #   (fetch-kernel -B), in a module-free guest that can suspend (vmtest -S):
 #     vm[K,smp2,nomod]       pin, stress, sleeper, exit and suspend at 2 vCPUs
+#   last, for the 6.12 test kernel (on an empty cache it waits for the
+#   build of the first run):
+#     vm[6.12.N-reflex-H,smp16,2llc,nomod]
+#                            the topology and stress tests at 16 vCPUs in
+#                            two LLCs, as for the newest kernel
 #
 # The oldest and the newest kernel get the whole suite; the kernels
 # between them, the tests that show the object loads and schedules.
@@ -128,8 +131,8 @@ run_host()
 }
 
 # One guest: KIND is mod, nomod, built (module-free, vm/build-kernel's
-# kernel), 2llc (with modules, two LLCs) or built2llc (both), the rest of
-# the arguments its command.
+# kernel), 2llc (with modules, two LLCs) or built2llc (vm/build-kernel's
+# kernel, module-free, two LLCs), the rest of the arguments its command.
 run_guest()	# run_guest N KIND KERNEL SMP NR_TESTS COMMAND...
 {
 	local i=$1 kind=$2 kernel=$3 smp=$4 nr=$5 kdir label
