@@ -53,14 +53,17 @@ static void usage(const char *prog)
 	exit(2);
 }
 
-/* A whole number from @min to @max, or the usage. */
-static long number(const char *s, long min, long max, const char *prog)
+/* -@flag's value @s: a whole number from @min to @max, or exit 2 saying so. */
+static long number(char flag, const char *s, long min, long max)
 {
 	char *end;
 	long v = strtol(s, &end, 10);
 
-	if (!*s || *end || v < min || v > max)
-		usage(prog);
+	if (!*s || *end || v < min || v > max) {
+		fprintf(stderr, "vcpu-gaps: -%c: '%s' is not a whole number from %ld to %ld\n",
+			flag, s, min, max);
+		exit(2);
+	}
 	return v;
 }
 
@@ -80,9 +83,9 @@ int main(int argc, char **argv)
 
 	while ((o = getopt(argc, argv, "c:d:g:")) != -1) {
 		switch (o) {
-		case 'c': cpu = number(optarg, 0, CPU_SETSIZE - 1, argv[0]); break;
-		case 'd': secs = number(optarg, 1, 3600, argv[0]); break;
-		case 'g': gap_ns = number(optarg, 1, 1000000, argv[0]) * 1000LL; break;
+		case 'c': cpu = number('c', optarg, 0, CPU_SETSIZE - 1); break;
+		case 'd': secs = number('d', optarg, 1, 3600); break;
+		case 'g': gap_ns = number('g', optarg, 1, 1000000) * 1000LL; break;
 		default: usage(argv[0]);
 		}
 	}
