@@ -239,6 +239,33 @@ static s32 pick_idle(struct task_struct *p, const struct reflex_task_ctx *tctx,
 	return pick_idle_any(p, prev_cpu, wake_flags);
 }
 
+/*
+ * A hand-off within the game (reflex_game_handoff()): may @p, woken by
+ * the task running here, be queued on this CPU to run when its waker
+ * sleeps?  Asked before any idle CPU: on a busy machine the render thread
+ * and its GPU-submit thread then trade each frame on one CPU, where
+ * waking another would cost each hand-off an IPI (or, in the benchmark
+ * VM, the wait for that vCPU's turn) and the frame's data its cache.  A
+ * thread kept on the game's LLC only where this CPU is in it.
+ */
+static bool game_handoff(struct task_struct *p,
+			 const struct reflex_task_ctx *tctx,
+			 const struct reflex_settings *set, u64 wake_flags)
+{
+	struct reflex_task_ctx *wctx;
+	s32 this = bpf_get_smp_processor_id();
+
+	if (!tctx || !tctx->in_game || !(wake_flags & SCX_WAKE_SYNC))
+		return false;
+	wctx = task_ctx_get(bpf_get_current_task_btf(), false);
+	if (!wctx || !bpf_cpumask_test_cpu(this, p->cpus_ptr))
+		return false;
+	if (placed_task(p, tctx, set) && cpu_llc_of(this) != game_llc_of(set))
+		return false;
+	return reflex_game_handoff(true, wctx->in_game, tctx->in_game,
+				   scx_bpf_dsq_nr_queued(SCX_DSQ_LOCAL));
+}
+
 s32 BPF_STRUCT_OPS(reflex_select_cpu, struct task_struct *p, s32 prev_cpu,
 		   u64 wake_flags)
 {
@@ -248,6 +275,11 @@ s32 BPF_STRUCT_OPS(reflex_select_cpu, struct task_struct *p, s32 prev_cpu,
 	s32 cpu;
 
 	set = get_settings(bpf_ktime_get_ns(), &fb, true);
+	if (game_handoff(p, tctx, set, wake_flags)) {
+		scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL, set->slice_ns, 0);
+		stat_inc(game_handoff);
+		return bpf_get_smp_processor_id();
+	}
 	cpu = pick_idle(p, tctx, set, prev_cpu, wake_flags);
 	if (cpu < 0) {
 		/* enqueue, which comes next, need not look again */

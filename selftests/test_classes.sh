@@ -3,7 +3,8 @@
 #
 # test_classes.sh - each thread class is detected for a task that really
 # does the thing, and not for a bystander; favoured tasks preempt CPU hogs;
-# the tunables and the game setting change a running scheduler.  Needs a
+# the game's frame hand-offs stay on one CPU; the tunables and the game
+# setting change a running scheduler.  Needs a
 # VM with virtio-gpu (-D virtio-gpu-pci): KMS commits on virtio-gpu, GPU
 # submissions (fences) on vgem, PCM periods on snd-dummy, input on uinput.
 . "$(dirname "$0")/lib.sh"
@@ -16,7 +17,7 @@ game=$BENCH/game
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"; kill $(jobs -p) 2>/dev/null' EXIT
 
-ktap_plan 25
+ktap_plan 26
 kmsg_mark
 
 ktap_check "load virtio-gpu vgem snd-dummy uinput evdev" \
@@ -79,6 +80,7 @@ kill "$hog"
 wait "$hog" 2>/dev/null
 
 # The game guess: a process that reads input and submits GPU work.
+handoffs=$(stat_sum game_handoff)
 "$game" -f 60 -d 4 > "$tmp/game.json" &
 g=$!
 ktap_wait 20 game_guessed "$g"
@@ -89,6 +91,8 @@ ktap_result "$(task_info "$(jq .input_tid "$tmp/game.json")" |
 	       json_check '.input_depth == 0 and .input_ns > 0' >/dev/null &&
 	       task_info "$(jq .gpu_tid "$tmp/game.json")" | json_check '.gpu_ns > 0' >/dev/null; echo $?)" \
 	"game: its input thread is an input handler, its GPU thread GPU"
+ktap_result "$(stat_above game_handoff "$handoffs"; echo $?)" \
+	"game: frames handed to its GPU thread stay on the render thread's CPU (stats.game_handoff $handoffs -> $(stat_sum game_handoff))"
 
 ktap_check "reflex-game PID sets the game" sh -c "'$GAME' $$ | grep -q '^game: *$$ '"
 ktap_result "$("$GAME" -j | json_check --argjson p $$ '.mode == "set" and .tgid == $p' >/dev/null; echo $?)" \

@@ -37,7 +37,7 @@ do {									\
 
 #define MS	1000000ULL
 #define S	1000000000ULL
-#define NR_TESTS 95
+#define NR_TESTS 99
 
 static void test_vtime_before(void)
 {
@@ -331,6 +331,19 @@ static void test_preempt(void)
 	      "preempt: preempt_min_run_ns 0 turns preemption off");
 }
 
+static void test_handoff(void)
+{
+	CHECK(reflex_game_handoff(1, 1, 1, 0),
+	      "handoff: a sync wakeup within the game stays on the waker's CPU");
+	CHECK(!reflex_game_handoff(0, 1, 1, 0),
+	      "handoff: not without the sync flag (the waker may keep running)");
+	CHECK(!reflex_game_handoff(1, 0, 1, 0) && !reflex_game_handoff(1, 1, 0, 0) &&
+	      !reflex_game_handoff(1, 0, 0, 0),
+	      "handoff: only between two threads of the game, never batch work");
+	CHECK(!reflex_game_handoff(1, 1, 1, 1),
+	      "handoff: not onto a CPU with a task already queued there");
+}
+
 static void test_game(void)
 {
 	__u64 now = 100 * S;
@@ -453,6 +466,7 @@ int main(void)
 	test_latency();
 	test_classes();
 	test_preempt();
+	test_handoff();
 	test_game();
 	test_llc();
 	test_ioctls();

@@ -223,6 +223,7 @@ struct reflex_stats {
 	__u64 enqueue_game_llc;	/* game threads queued on the game's LLC */
 	__u64 offline_moved;	/* tasks moved off a CPU going offline */
 	__u64 enqueue_pinned;	/* per-CPU kthreads sent to the local queue */
+	__u64 game_handoff;	/* game wakeups kept on the waker's CPU */
 };
 
 /*

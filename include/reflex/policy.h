@@ -319,6 +319,24 @@ static inline int reflex_may_preempt(int class, int victim_class,
 }
 
 /*
+ * Should a thread woken with no idle CPU question asked yet run on its
+ * waker's CPU, queued there to run when the waker sleeps?  Only for a
+ * sync wakeup (@sync: the waker wrote to a pipe or socket and is about to
+ * block on the answer, as a render thread handing a frame to its
+ * GPU-submit thread does), only between two threads of the game
+ * (@waker_game, @wakee_game), and only onto a CPU with nothing else
+ * queued locally (@nr_local).  Then the hand-off wakes no other CPU and
+ * the data handed over is in this CPU's cache.  Batch work is left out:
+ * its sync wakeups (hackbench's sockets) would pile tasks up behind
+ * wakers that do not block.
+ */
+static inline int reflex_game_handoff(int sync, int waker_game, int wakee_game,
+				      __u32 nr_local)
+{
+	return sync && waker_game && wakee_game && !nr_local;
+}
+
+/*
  * Input event types and codes, as in the uapi <linux/input-event-codes.h>
  * (the BPF side has no uapi headers; selftests/test_policy.c checks
  * these against them).
