@@ -255,7 +255,13 @@ static bool game_handoff(struct task_struct *p,
 	struct reflex_task_ctx *wctx;
 	s32 this = bpf_get_smp_processor_id();
 
-	if (!tctx || !tctx->in_game || !(wake_flags & SCX_WAKE_SYNC))
+	/*
+	 * From an interrupt the sync flag says nothing of the task it
+	 * interrupted: a packet's softirq wakes a socket's reader with it,
+	 * and the game thread that happened to be running is no waker.
+	 */
+	if (!tctx || !tctx->in_game || !(wake_flags & SCX_WAKE_SYNC) ||
+	    !in_task_context())
 		return false;
 	wctx = task_ctx_get(bpf_get_current_task_btf(), false);
 	if (!wctx || !bpf_cpumask_test_cpu(this, p->cpus_ptr))

@@ -319,11 +319,11 @@ static inline int reflex_may_preempt(int class, int victim_class,
 }
 
 /*
- * Should a thread woken with no idle CPU question asked yet run on its
- * waker's CPU, queued there to run when the waker sleeps?  Only for a
- * sync wakeup (@sync: the waker wrote to a pipe or socket and is about to
- * block on the answer, as a render thread handing a frame to its
- * GPU-submit thread does), only between two threads of the game
+ * Should a woken thread be queued on its waker's CPU, to run when the
+ * waker sleeps, before any idle CPU is looked for?  Only for a sync
+ * wakeup by a task (@sync: the waker wrote to a pipe or socket and
+ * is about to block on the answer, as a render thread handing a frame to
+ * its GPU-submit thread does), only between two threads of the game
  * (@waker_game, @wakee_game), and only onto a CPU with nothing else
  * queued locally (@nr_local).  Then the hand-off wakes no other CPU and
  * the data handed over is in this CPU's cache.  Batch work is left out:
