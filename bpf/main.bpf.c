@@ -4,9 +4,11 @@
  * bpftool and attached from the pins (see Documentation/workflow.rst).
  *
  * Policy: virtual deadlines.  A task's virtual time (task storage) grows
- * with its run time scaled by 100/weight.  A waking task goes straight to
- * an idle CPU when there is one (the kernel's idle selection: its previous
- * CPU's idle core first, then idle cores in the same LLC, ...); otherwise
+ * with its run time scaled by 100/weight.  A sync wakeup of a thread of
+ * the game by another is queued on the waker's CPU (game_handoff()).
+ * Any other waking task goes straight to an idle CPU when there is one
+ * (the kernel's idle selection: its previous CPU's idle core first, then
+ * idle cores in the same LLC, ...); otherwise
  * it joins its LLC's queue ordered by a deadline: its vtime, raised to at
  * most slice_lag_ns behind the current vtime, minus a lead for its class
  * (input handler, audio, compositor, GPU submit, game: classes.bpf.c).  A
