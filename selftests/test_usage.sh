@@ -13,7 +13,7 @@
 SCRIPTS="pin/scx_reflex pin/pin.sh pin/unpin.sh scripts/run scripts/install-deps
 	vm/vmtest vm/fetch-kernel vm/build-kernel vm/mkroot bench/run-gaming
 	bench/run-input-latency bench/run-ringbuf bench/run-vcpu-gaps bench/slow-share
-	selftests/check.sh"
+	bench/plot-rounds selftests/check.sh"
 TOOLS="$LOADER $STATUS $STATS $EVENTS $GAME $TUNE $OBJTREE/tools/reflex-gamed"
 
 ktap_plan $(( ($(echo $SCRIPTS | wc -w) + $(echo $TOOLS | wc -w)) * 3 ))
