@@ -53,8 +53,8 @@ else
 	flags=0 note=1 what="flags 0: this kernel has no ALLOW_QUEUED_WAKEUP"
 fi
 ktap_result "$(printf '%s' "$ops" | json_check --argjson f $flags '.[1].bpf_struct_ops_sched_ext_ops.data |
-	.name == "reflex" and .timeout_ms == 10000 and .flags == $f'; echo $?)" \
-	"the kernel's ops value: name reflex, timeout_ms 10000, $what"
+	.name == "reflex" and .timeout_ms == 30000 and .flags == $f'; echo $?)" \
+	"the kernel's ops value: name reflex, timeout_ms 30000, $what"
 n=$(printf '%s\n' "$out" | grep -c 'no sched_ext flag SCX_OPS_ALLOW_QUEUED_WAKEUP; attaching without it')
 ktap_result "$([ "$n" = "$note" ]; echo $?)" \
 	"the loader names an optional flag it leaves out, and only then (lines naming it: $n)"

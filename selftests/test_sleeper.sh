@@ -7,7 +7,7 @@
 # run SECS seconds of CPU each; then the stopped ones continue.  Were the
 # sleepers' credit not bounded, they would be queued ahead of the others
 # until they had caught up on all that CPU time, and the others would wait
-# that long (the sched_ext watchdog ejects a scheduler after 10 s).
+# that long.
 #
 # Counts only: CPU time from /proc/PID/stat, compared between the groups;
 # how fast the machine is does not matter.
