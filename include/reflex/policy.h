@@ -245,17 +245,10 @@ static inline __u64 reflex_deadline(__u64 vtime, __u64 vtime_now,
 	return reflex_vtime_floor(vtime, vtime_now, lag_ns) - boost_ns;
 }
 
-/*
- * Was @then (0: never) less than @window_ns before @now?  A @then up to
- * @window_ns after @now counts too: another CPU stamped it after @now was
- * read here (an input event there while a wakeup here is classified).  It
- * is recent, and the unsigned difference would wrap and call it ancient.
- */
+/* Was @then (0: never) less than @window_ns before @now? */
 static inline int reflex_within(__u64 now, __u64 then, __u64 window_ns)
 {
-	if (!then)
-		return 0;
-	return now >= then ? now - then < window_ns : then - now < window_ns;
+	return then && now - then < window_ns;
 }
 
 /* When a task last showed each class's signal (0: never). */
